@@ -1,0 +1,104 @@
+// verrou/password.hpp — password storage: Argon2id and PBKDF2-HMAC, salt, pepper, PHC strings.
+//
+// Misuse-resistant in the libsodium way: hash() → self-describing string, verify() →
+// Match / MatchRehash / Mismatch, needs_rehash(). Parameters come from a HashPolicy (the
+// profile file's `hashing` section); peppers are secrets referenced by the profile, each
+// with a short key id so they can rotate.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verrou/secret.hpp"
+
+namespace verrou {
+
+enum class HashAlgorithm { Argon2id, Pbkdf2Sha256, Pbkdf2Sha512 };
+std::string_view hash_algorithm_name(HashAlgorithm a) noexcept;  // "argon2id", "pbkdf2-sha256", ...
+
+/// Named limits (libsodium style). Untrusted stored strings outside them are rejected
+/// before any allocation or computation.
+namespace limits {
+inline constexpr std::size_t password_max_bytes = 4096;
+inline constexpr std::size_t salt_min_bytes = 16;          // for new hashes (policy)
+inline constexpr std::size_t stored_salt_min_bytes = 8;    // accepted when verifying
+inline constexpr std::size_t stored_salt_max_bytes = 64;
+inline constexpr std::size_t hash_min_bytes = 16;
+inline constexpr std::size_t hash_max_bytes = 64;
+inline constexpr std::uint64_t argon2_memory_max_kib = 4ull * 1024 * 1024;  // 4 GiB
+inline constexpr std::uint32_t argon2_iterations_max = 100'000'000;
+inline constexpr std::uint32_t argon2_parallelism_max = 255;
+inline constexpr std::uint32_t pbkdf2_iterations_max = 100'000'000;
+inline constexpr std::size_t pepper_min_bytes = 32;
+inline constexpr std::size_t key_id_max_chars = 32;
+}  // namespace limits
+
+/// Defaults are today's OWASP Password Storage Cheat Sheet values.
+struct HashPolicy {
+    HashAlgorithm algorithm = HashAlgorithm::Argon2id;
+    std::uint32_t argon2_memory_kib = 19456;
+    std::uint32_t argon2_iterations = 2;
+    std::uint32_t argon2_parallelism = 1;
+    std::uint32_t pbkdf2_sha256_iterations = 600'000;
+    std::uint32_t pbkdf2_sha512_iterations = 220'000;
+    std::uint32_t salt_bytes = 16;
+    std::uint32_t hash_bytes = 32;
+    bool allow_empty_password = false;
+
+    /// Throws Error(HASH_POLICY) naming the parameter when a value is below the minimums
+    /// or above the limits.
+    void validate() const;
+};
+
+/// An application pepper: secret bytes (>= limits::pepper_min_bytes) and the key id written
+/// into every hash made with it.
+struct Pepper {
+    std::string key_id;
+    SecretBuffer secret;
+};
+
+enum class VerifyResult : int { Mismatch = 0, Match = 1, MatchRehash = 2 };
+
+class PasswordHasher {
+public:
+    /// `current_key_id` names the pepper used for new hashes; empty means "no pepper".
+    /// Older peppers stay in `peppers` for verification. Throws HASH_POLICY / SECRET_TOO_SHORT.
+    PasswordHasher(HashPolicy policy, std::vector<Pepper> peppers, std::string current_key_id);
+
+    /// A fresh random salt from RAND_bytes; returns the PHC string.
+    std::string hash(std::string_view password) const;
+    /// Constant-time comparison; MatchRehash when the stored string is weaker than the
+    /// policy, uses another key id, or is a legacy format.
+    VerifyResult verify(std::string_view password, std::string_view stored) const;
+    /// True when `stored` (well-formed) is below the current policy. Throws on malformed input.
+    bool needs_rehash(std::string_view stored) const;
+
+    const HashPolicy& policy() const noexcept { return policy_; }
+    const std::string& current_key_id() const noexcept { return current_key_id_; }
+
+private:
+    HashPolicy policy_;
+    std::vector<Pepper> peppers_;
+    std::string current_key_id_;
+};
+
+/// Legacy WinDev-style record: salt string and Base64 PBKDF2(password + pepper) stored in
+/// separate columns. Verifies and always reports MatchRehash on success.
+enum class LegacyPrf { Sha256, Sha512, Sha3_256 };
+struct WindevLegacyRecord {
+    std::string salt;            // the salt string exactly as stored
+    std::string hash_base64;     // the stored Base64 output
+    LegacyPrf prf = LegacyPrf::Sha256;
+    std::uint32_t iterations = 0;
+    std::uint32_t output_bytes = 32;
+};
+VerifyResult verify_windev_legacy(std::string_view password, std::string_view pepper,
+                                  const WindevLegacyRecord& record);
+
+/// Builds the hasher from a profile file's hashing section (same environment rules and
+/// secret resolver as load_profile).
+PasswordHasher load_password_hasher(const std::string& profile_path, std::string_view environment = {});
+
+}  // namespace verrou

@@ -1,0 +1,96 @@
+// verrou/profile.hpp — connection profiles: one file, several environments.
+//
+// Data flows one way:
+//   file (INI | JSON) → parser → neutral tree (src/profile/tree.hpp)
+//   → resolver (environment choice, defaults, ${VAR}, ~, relative paths, secret references)
+//   → typed Profile (this header) → validator (src/tls/, certificate findings)
+//   → Connection (verrou/connection.hpp).
+// Loading never opens a network connection. Secrets are not read at load time: the profile
+// keeps SecretRefs, resolved only when needed and wiped after use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verrou/secret.hpp"
+
+namespace verrou {
+
+enum class SslMode { VerifyIdentity, VerifyCa, Required };
+std::string_view ssl_mode_name(SslMode mode) noexcept;  // "VERIFY_IDENTITY", ...
+
+/// TLS protocol versions as OpenSSL numbers them (TLS1_2_VERSION = 0x0303, 1.3 = 0x0304).
+enum class TlsVersion : int { Tls12 = 0x0303, Tls13 = 0x0304 };
+std::string_view tls_version_name(TlsVersion v) noexcept;  // "TLSv1.2", "TLSv1.3"
+
+/// A non-fatal observation kept with the profile / connection (inline secret, loose key
+/// permissions, certificate expiring soon, unverified server...).
+struct Warning {
+    std::string code;     // stable short identifier, e.g. "inline_secret", "cert_expiring"
+    std::string message;  // plain words; never a secret value
+};
+
+/// Where a value came from, for messages: "profiles.ini:12" or "profiles.json#/environments/prod/port".
+struct SourceLocation {
+    std::string file;
+    int line = 0;              // INI: 1-based line; 0 when not applicable
+    std::string json_pointer;  // JSON: RFC 6901 pointer; empty for INI
+    std::string describe() const;
+};
+
+/// TLS material and the checks an environment demands of it. Paths are absolute after
+/// resolution (Windows paths such as C:\secrets\ca.crt are kept verbatim).
+struct TlsSettings {
+    std::string ca;                   // ssl_ca (required)
+    std::string cert;                 // ssl_cert (client certificate)
+    std::string key;                  // ssl_key
+    SecretRef key_passphrase;         // ssl_key_passphrase_file / _env / _secret
+    std::string crl;                  // ssl_crl (optional)
+    std::string cipher;               // ssl_cipher (TLS 1.2 cipher list / 1.3 suites), optional
+    TlsVersion min_version = TlsVersion::Tls13;  // tls_version (minimum)
+    SslMode mode = SslMode::VerifyIdentity;       // ssl_mode
+    bool allow_unverified_server = false;         // required for ssl_mode=REQUIRED
+    std::string expected_cert_cn;     // default "<user>-<environment>"; "" disables (never by default)
+    std::string ca_fingerprint;       // SHA-256 pin of the CA, hex upper-case without colons, or ""
+    std::string server_fingerprint;   // SHA-256 pin of the server certificate, or ""
+    bool strict_permissions = false;  // key readable by group/others: error instead of warning
+    int expiry_warning_days = 30;
+    std::string cert_next;            // ssl_cert_next (rollover), optional
+    std::string key_next;             // ssl_key_next, optional
+};
+
+/// One resolved environment of a profile file.
+struct Profile {
+    std::string source_file;   // absolute path of the profile file
+    std::string environment;   // "dev", "prod", ...
+    std::string host;
+    std::uint16_t port = 3306;
+    std::string user;
+    std::string database;      // optional
+    int connect_timeout_seconds = 10;
+    int read_timeout_seconds = 30;
+    SecretRef password;        // password_file / password_env / password_secret / password (inline, warned)
+    TlsSettings tls;
+    std::vector<Warning> warnings;  // found while loading (inline secret, REQUIRED mode, ...)
+};
+
+/// Where the environment name comes from, in order: the explicit argument (if non-empty),
+/// then $VERROU_ENV, then the file's `default_environment`. An unknown name is an
+/// Error(CONFIG_UNKNOWN_ENVIRONMENT) listing the known ones.
+Profile load_profile(const std::string& path, std::string_view environment = {});
+
+/// Names of the environments a profile file defines, in file order.
+std::vector<std::string> list_environments(const std::string& path);
+
+/// The environment load_profile would pick for `environment` (explained in the message of
+/// the error it throws when none can be chosen).
+std::string choose_environment(const std::string& path, std::string_view environment = {});
+
+/// JSON text of the resolved settings, secrets shown only as their reference
+/// ("env:DB_PASSWORD", "file:/run/secrets/x", "inline:***").
+std::string profile_to_json(const Profile& profile);
+
+}  // namespace verrou
