@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# verrou's test bed: a throwaway PKI and private mariadbd servers on 127.0.0.1.
+#
+#   testbed.sh up DIR        build the PKI, start every server, write DIR/testbed.env
+#   testbed.sh down DIR      stop every server of DIR (always safe to call)
+#   testbed.sh selftest DIR  prove the bed with the stock `mariadb` client
+#   testbed.sh status DIR    list the servers and whether they answer
+#
+# Servers (see docs/testbed.md): strict (dev CA, TLS 1.3 only, require_secure_transport,
+# CRL), tls12 (TLS 1.2 only), plain (no TLS), wrongname (certificate for another host),
+# expiredsrv (expired certificate). Each has its own datadir under DIR/servers/ and socket under /tmp/verrou-tb-*/.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cmd=${1:?usage: testbed.sh up|down|selftest|status DIR}
+root=${2:?usage: testbed.sh $cmd DIR}
+mkdir -p "$root"
+root=$(cd "$root" && pwd)
+pki="$root/pki"
+servers_dir="$root/servers"
+# Unix socket paths must stay under 108 bytes whatever the checkout's path: keep them in /tmp.
+sock_dir="/tmp/verrou-tb-$(printf '%s' "$root" | md5sum | cut -c1-12)"
+SERVERS=(strict tls12 plain wrongname expiredsrv)
+
+MARIADBD=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+INSTALL_DB=$(command -v mariadb-install-db || echo /usr/bin/mariadb-install-db)
+
+log() { echo "testbed: $*"; }
+
+free_port() {
+  python3 - <<'EOF'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+EOF
+}
+
+server_tls_args() {  # the TLS part of each server's command line
+  local d="$pki/dev"
+  case $1 in
+    strict)     echo "--ssl-ca=$d/ca.crt --ssl-cert=$d/server.crt --ssl-key=$d/server.key --ssl-crl=$d/crl.pem --tls-version=TLSv1.3 --require-secure-transport=ON" ;;
+    tls12)      echo "--ssl-ca=$d/ca.crt --ssl-cert=$d/server.crt --ssl-key=$d/server.key --tls-version=TLSv1.2" ;;
+    plain)      echo "--skip-ssl" ;;
+    wrongname)  echo "--ssl-ca=$d/ca.crt --ssl-cert=$d/server-wrongname.crt --ssl-key=$d/server-wrongname.key --tls-version=TLSv1.3 --require-secure-transport=ON" ;;
+    expiredsrv) echo "--ssl-ca=$d/ca.crt --ssl-cert=$d/server-expired.crt --ssl-key=$d/server-expired.key --tls-version=TLSv1.3 --require-secure-transport=ON" ;;
+  esac
+}
+
+write_init_sql() {  # users and data, replayed by every server at start (--init-file)
+  local app_pw backup_pw plain_pw
+  app_pw=$(cat "$root/secrets/app_user_password")
+  backup_pw=$(cat "$root/secrets/backup_user_password")
+  plain_pw=$(cat "$root/secrets/plain_user_password")
+  cat > "$root/init.sql" <<EOF
+CREATE DATABASE IF NOT EXISTS appdb CHARACTER SET utf8mb4;
+CREATE TABLE IF NOT EXISTS appdb.customers (
+  id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200) NULL, balance DECIMAL(10,2) NULL
+) CHARACTER SET utf8mb4;
+INSERT IGNORE INTO appdb.customers VALUES
+  (1, 'Alice Martin', 'alice@example.test', 120.50),
+  (2, 'Bob Durand', NULL, 0.00),
+  (3, 'Chloé Lefèvre', 'chloe@example.test', NULL);
+CREATE OR REPLACE USER 'app_user'@'%' IDENTIFIED BY '$app_pw'
+  REQUIRE SUBJECT '/CN=app_user-dev' AND ISSUER '/CN=verrou test CA dev';
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, CREATE TEMPORARY TABLES ON appdb.* TO 'app_user'@'%';
+CREATE OR REPLACE USER 'backup_user'@'%' IDENTIFIED BY '$backup_pw' REQUIRE X509;
+GRANT SELECT, LOCK TABLES, SHOW VIEW ON appdb.* TO 'backup_user'@'%';
+CREATE OR REPLACE USER 'plain_user'@'%' IDENTIFIED BY '$plain_pw';
+GRANT SELECT ON appdb.* TO 'plain_user'@'%';
+EOF
+  chmod 0600 "$root/init.sql"
+}
+
+make_template_datadir() {  # one mariadb-install-db run, copied for every server
+  local t="$root/template"
+  rm -rf "$t"
+  mkdir -p "$t"
+  if ! "$INSTALL_DB" --no-defaults --datadir="$t" --user="$(id -un)" --auth-root-authentication-method=socket \
+      --skip-test-db > "$root/install-db.log" 2>&1; then
+    log "mariadb-install-db failed:"; tail -n 30 "$root/install-db.log" >&2
+    return 1
+  fi
+}
+
+start_server() {  # start_server NAME
+  local name=$1 d="$servers_dir/$1" port
+  port=$(free_port)
+  rm -rf "$d"; mkdir -p "$d" "$sock_dir"
+  cp -a "$root/template" "$d/data"
+  # shellcheck disable=SC2046
+  "$MARIADBD" --no-defaults --user="$(id -un)" --datadir="$d/data" --socket="$sock_dir/$name.sock" \
+    --pid-file="$d/mysqld.pid" --log-error="$d/error.log" --port="$port" --bind-address=127.0.0.1 \
+    --skip-name-resolve --skip-log-bin --performance-schema=OFF --innodb-buffer-pool-size=16M \
+    --innodb-log-file-size=8M --innodb-use-native-aio=0 --max-connections=300 \
+    --character-set-server=utf8mb4 --init-file="$root/init.sql" \
+    $(server_tls_args "$name") > "$d/stdout.log" 2>&1 &
+  echo "$!" > "$d/launcher.pid"
+  echo "$port" > "$d/port"
+}
+
+wait_server() {  # wait_server NAME — until the socket answers, or print the error log tail
+  local name=$1 d="$servers_dir/$1" i
+  for i in $(seq 1 300); do
+    if mariadb-admin --no-defaults --socket="$sock_dir/$name.sock" -uroot ping > /dev/null 2>&1; then
+      # the init file runs before the server accepts connections, but be explicit:
+      if mariadb --no-defaults --socket="$sock_dir/$name.sock" -uroot -N -e "SELECT COUNT(*) FROM appdb.customers" > /dev/null 2>&1; then
+        return 0
+      fi
+    fi
+    if ! kill -0 "$(cat "$d/launcher.pid")" 2> /dev/null; then
+      break
+    fi
+    sleep 0.1
+  done
+  log "server '$name' did not come up; tail of $d/error.log:" >&2
+  tail -n 40 "$d/error.log" >&2 || true
+  return 1
+}
+
+stop_all() {
+  local name d pid
+  for name in "${SERVERS[@]}"; do
+    d="$servers_dir/$name"
+    [ -d "$d" ] || continue
+    for f in "$d/mysqld.pid" "$d/launcher.pid"; do
+      [ -f "$f" ] || continue
+      pid=$(cat "$f")
+      kill -TERM "$pid" 2> /dev/null || true
+    done
+  done
+  for name in "${SERVERS[@]}"; do
+    d="$servers_dir/$name"
+    [ -d "$d" ] || continue
+    for f in "$d/mysqld.pid" "$d/launcher.pid"; do
+      [ -f "$f" ] || continue
+      pid=$(cat "$f")
+      for _ in $(seq 1 200); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2> /dev/null || true
+    done
+    rm -rf "$d/data"
+  done
+  rm -rf "$sock_dir"
+}
+
+case $cmd in
+  up)
+    started=$(date +%s.%N)
+    stop_all
+    rm -rf "$servers_dir" "$root/testbed.env"
+    bash "$here/pki.sh" "$root"
+    mkdir -p "$root/secrets"; chmod 0700 "$root/secrets"
+    for u in app_user backup_user plain_user; do
+      (umask 077; openssl rand -hex 18 | tr -d '\n' > "$root/secrets/${u}_password")
+    done
+    # A pepper for the hashing tests (Docker-secret style file), 32 random bytes as hex.
+    (umask 077; openssl rand -hex 32 | tr -d '\n' > "$root/secrets/pepper_k1")
+    write_init_sql
+    make_template_datadir
+    for name in "${SERVERS[@]}"; do start_server "$name"; done
+    for name in "${SERVERS[@]}"; do
+      if ! wait_server "$name"; then stop_all; exit 1; fi
+    done
+    {
+      echo "TESTBED_DIR=$root"
+      echo "HOST=127.0.0.1"
+      for name in "${SERVERS[@]}"; do
+        echo "PORT_$(echo "$name" | tr '[:lower:]' '[:upper:]')=$(cat "$servers_dir/$name/port")"
+        echo "SOCKET_$(echo "$name" | tr '[:lower:]' '[:upper:]')=$sock_dir/$name.sock"
+      done
+      echo "SECRETS_DIR=$root/secrets"
+    } > "$root/testbed.env.tmp"
+    mv "$root/testbed.env.tmp" "$root/testbed.env"
+    log "up in $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$started" "$(date +%s.%N)") s: $(for n in "${SERVERS[@]}"; do printf '%s:%s ' "$n" "$(cat "$servers_dir/$n/port")"; done)"
+    ;;
+  down)
+    stop_all
+    rm -f "$root/testbed.env"
+    log "down"
+    ;;
+  status)
+    for name in "${SERVERS[@]}"; do
+      d="$servers_dir/$name"
+      if mariadb-admin --no-defaults --socket="$sock_dir/$name.sock" -uroot ping > /dev/null 2>&1; then
+        echo "$name: up on 127.0.0.1:$(cat "$d/port")"
+      else
+        echo "$name: down"
+      fi
+    done
+    ;;
+  selftest)
+    bash "$here/selftest.sh" "$root"
+    ;;
+  *)
+    echo "usage: testbed.sh up|down|selftest|status DIR" >&2; exit 2 ;;
+esac
