@@ -174,9 +174,9 @@ VerifyResult PasswordHasher::verify(std::string_view password, std::string_view 
     const SecretBuffer* pepper = find_pepper(peppers_, h.key_id);
     const pwd::WipedBytes derived = derive(h, password, pepper, h.hash.size());
     const bool equal = CRYPTO_memcmp(derived.data(), h.hash.data(), h.hash.size()) == 0;
-    wipe(h.hash);
+    const bool weaker = weaker_than_policy(h, policy_, current_key_id_);
     if (!equal) return VerifyResult::Mismatch;
-    return weaker_than_policy(h, policy_, current_key_id_) ? VerifyResult::MatchRehash : VerifyResult::Match;
+    return weaker ? VerifyResult::MatchRehash : VerifyResult::Match;
 }
 
 bool PasswordHasher::needs_rehash(std::string_view stored) const {
