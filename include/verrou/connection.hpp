@@ -1,0 +1,85 @@
+// verrou/connection.hpp — a mutually authenticated TLS connection to MariaDB, or a refusal
+// that says which layer failed and why.
+//
+// Connection::open(profile):
+//   1. validates the profile's TLS material locally (verrou/certificate.hpp) — nothing leaves
+//      the machine when a local check fails;
+//   2. connects with libmariadb so that plaintext is impossible in every ssl_mode;
+//   3. checks the negotiated TLS version against the profile's minimum;
+//   4. classifies every failure (NETWORK / TLS / CERTIFICATE / AUTH / SERVER) with the likely
+//      causes a support team can check.
+// One Connection is used by one thread at a time; distinct connections in distinct threads
+// are independent.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "verrou/certificate.hpp"
+#include "verrou/profile.hpp"
+
+namespace verrou {
+
+/// A bound statement parameter. Text is sent as-is (UTF-8); never spliced into SQL.
+using Param = std::variant<std::nullptr_t, std::int64_t, double, bool, std::string>;
+
+struct Column {
+    std::string name;
+    bool numeric = false;  // integer / decimal / floating column: values are decimal text
+};
+
+/// Rows as text (the server's own rendering), std::nullopt for SQL NULL.
+struct ResultSet {
+    std::vector<Column> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+struct ConnectionInfo {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string user;
+    std::string current_user;      // CURRENT_USER(): the account the server matched
+    std::string server_version;
+    std::string tls_version;       // "TLSv1.3"
+    std::string cipher;            // "TLS_AES_256_GCM_SHA384"
+    std::string ssl_mode;          // "VERIFY_IDENTITY", ...
+    std::optional<CertificateInfo> client_certificate;  // the one presented
+    bool using_next_certificate = false;
+    std::vector<Warning> warnings; // from the profile and the validation
+};
+
+class Connection {
+public:
+    /// Validates, connects, checks. Throws verrou::Error; never returns a plaintext session.
+    static Connection open(const Profile& profile);
+
+    Connection(Connection&&) noexcept;
+    Connection& operator=(Connection&&) noexcept;
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();
+
+    const ConnectionInfo& info() const noexcept;
+
+    /// Runs a statement with bound parameters; returns the affected row count.
+    std::uint64_t execute(std::string_view sql, const std::vector<Param>& params = {});
+    /// Runs a statement with bound parameters and returns every row.
+    ResultSet query(std::string_view sql, const std::vector<Param>& params = {});
+
+    void begin();
+    void commit();
+    void rollback();
+    bool in_transaction() const noexcept;
+
+private:
+    struct Impl;
+    explicit Connection(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace verrou

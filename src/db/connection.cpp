@@ -1,0 +1,368 @@
+#include "verrou/connection.hpp"
+
+#include <errmsg.h>
+#include <mysql.h>
+
+#include <climits>
+#include <cstring>
+#include <mutex>
+
+#include "db/mariadb_error.hpp"
+#include "tls/probe.hpp"
+#include "verrou/error.hpp"
+#include "verrou/secret.hpp"
+
+namespace verrou {
+namespace {
+
+// ma_tls.h numbers TLS versions as PROTOCOL_TLS_1_2 = 3, PROTOCOL_TLS_1_3 = 4.
+unsigned int mariadb_protocol_id(TlsVersion v) { return v == TlsVersion::Tls13 ? 4u : 3u; }
+
+void library_init_once() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (mysql_library_init(0, nullptr, nullptr) != 0) {
+            throw Error(Code::Internal, "libmariadb could not be initialised");
+        }
+    });
+}
+
+struct MysqlCloser {
+    void operator()(MYSQL* m) const noexcept { mysql_close(m); }
+};
+using MysqlPtr = std::unique_ptr<MYSQL, MysqlCloser>;
+
+struct StmtCloser {
+    void operator()(MYSQL_STMT* s) const noexcept { mysql_stmt_close(s); }
+};
+using StmtPtr = std::unique_ptr<MYSQL_STMT, StmtCloser>;
+
+struct ResultFreer {
+    void operator()(MYSQL_RES* r) const noexcept { mysql_free_result(r); }
+};
+using ResultPtr = std::unique_ptr<MYSQL_RES, ResultFreer>;
+
+void set_option(MYSQL* m, mysql_option option, const void* value, const char* what) {
+    if (mysql_optionsv(m, option, value) != 0) {
+        throw Error(Code::Internal, std::string("libmariadb refused option ") + what);
+    }
+}
+
+bool is_numeric(enum_field_types t) {
+    switch (t) {
+        case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_LONG: case MYSQL_TYPE_INT24:
+        case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
+        case MYSQL_TYPE_DECIMAL: case MYSQL_TYPE_NEWDECIMAL: case MYSQL_TYPE_YEAR:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool connection_lost(unsigned int err) {
+    return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST || err == CR_SERVER_LOST_EXTENDED;
+}
+
+}  // namespace
+
+struct Connection::Impl {
+    MysqlPtr mysql;
+    ConnectionInfo info;
+    bool current_user_loaded = false;
+    bool in_transaction = false;
+
+    [[noreturn]] void fail_session(const std::string& what) const {
+        const unsigned int err = mysql_errno(mysql.get());
+        throw Error(connection_lost(err) ? Code::ServerGone : Code::QueryError,
+                    what + " failed (SQLSTATE " + mysql_sqlstate(mysql.get()) + ", error " +
+                    std::to_string(err) + "): " + mysql_error(mysql.get()));
+    }
+
+    [[noreturn]] void fail_stmt(MYSQL_STMT* stmt, const std::string& what) const {
+        const unsigned int err = mysql_stmt_errno(stmt);
+        throw Error(connection_lost(err) ? Code::ServerGone : Code::QueryError,
+                    what + " failed (SQLSTATE " + mysql_stmt_sqlstate(stmt) + ", error " +
+                    std::to_string(err) + "): " + mysql_stmt_error(stmt));
+    }
+
+    void simple(const char* sql, const char* what) {
+        if (mysql_real_query(mysql.get(), sql, static_cast<unsigned long>(std::strlen(sql))) != 0) fail_session(what);
+        ResultPtr r(mysql_store_result(mysql.get()));
+    }
+
+    StmtPtr prepare_and_run(std::string_view sql, const std::vector<Param>& params);
+};
+
+namespace {
+
+/// Parameter storage that outlives mysql_stmt_bind_param until execution.
+struct BoundParams {
+    std::vector<MYSQL_BIND> binds;
+    std::vector<long long> ints;
+    std::vector<double> doubles;
+    std::vector<signed char> bools;
+    std::vector<unsigned long> lengths;
+
+    explicit BoundParams(const std::vector<Param>& params)
+        : binds(params.size()), ints(params.size()), doubles(params.size()), bools(params.size()),
+          lengths(params.size()) {
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            MYSQL_BIND& b = binds[i];
+            std::memset(&b, 0, sizeof b);
+            std::visit(
+                [&](const auto& v) {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::nullptr_t>) {
+                        b.buffer_type = MYSQL_TYPE_NULL;
+                    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                        ints[i] = v;
+                        b.buffer_type = MYSQL_TYPE_LONGLONG;
+                        b.buffer = &ints[i];
+                    } else if constexpr (std::is_same_v<T, double>) {
+                        doubles[i] = v;
+                        b.buffer_type = MYSQL_TYPE_DOUBLE;
+                        b.buffer = &doubles[i];
+                    } else if constexpr (std::is_same_v<T, bool>) {
+                        bools[i] = v ? 1 : 0;
+                        b.buffer_type = MYSQL_TYPE_TINY;
+                        b.buffer = &bools[i];
+                    } else {
+                        lengths[i] = static_cast<unsigned long>(v.size());
+                        b.buffer_type = MYSQL_TYPE_STRING;
+                        b.buffer = const_cast<char*>(v.data());
+                        b.buffer_length = lengths[i];
+                        b.length = &lengths[i];
+                    }
+                },
+                params[i]);
+        }
+    }
+};
+
+}  // namespace
+
+StmtPtr Connection::Impl::prepare_and_run(std::string_view sql, const std::vector<Param>& params) {
+    if (sql.empty()) throw Error(Code::InvalidArgument, "empty SQL statement");
+    StmtPtr stmt(mysql_stmt_init(mysql.get()));
+    if (!stmt) throw Error(Code::OutOfMemory, "mysql_stmt_init failed");
+    if (mysql_stmt_prepare(stmt.get(), sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+        fail_stmt(stmt.get(), "preparing the statement");
+    }
+    const unsigned long expected = mysql_stmt_param_count(stmt.get());
+    if (expected != params.size()) {
+        throw Error(Code::QueryParameter, "the statement has " + std::to_string(expected) +
+                    " parameter marker(s) '?' but " + std::to_string(params.size()) + " value(s) were given");
+    }
+    BoundParams bound(params);
+    if (!params.empty() && mysql_stmt_bind_param(stmt.get(), bound.binds.data()) != 0) {
+        fail_stmt(stmt.get(), "binding the parameters");
+    }
+    if (mysql_stmt_execute(stmt.get()) != 0) fail_stmt(stmt.get(), "executing the statement");
+    return stmt;
+}
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+Connection::~Connection() = default;
+
+Connection Connection::open(const Profile& profile) {
+    // 1. Local checks: nothing leaves the machine when the material is wrong.
+    const ValidationReport report = validate_tls_material(profile);
+    report.throw_if_failed();
+
+    // 2. Modes libmariadb cannot enforce by itself (CA-only verification, no verification,
+    //    SHA-256 pin): verify with our own probe, then pin the real session to the very
+    //    certificate the probe checked. A pin (like VERIFY_SERVER_CERT) also makes libmariadb
+    //    refuse a server without TLS, which MYSQL_OPT_SSL_ENFORCE alone does not do in 3.3.
+    std::string pinned_sha1;
+    const bool identity_by_libmariadb =
+        profile.tls.mode == SslMode::VerifyIdentity && profile.tls.server_fingerprint.empty();
+    if (!identity_by_libmariadb) {
+        const auto probe = tls::probe_server(tls::probe_options_for(profile));
+        if (!probe.ok()) throw Error(probe.failure, probe.message);
+        pinned_sha1 = probe.leaf_sha1;
+    }
+
+    library_init_once();
+    auto impl = std::make_unique<Impl>();
+    impl->mysql.reset(mysql_init(nullptr));
+    if (!impl->mysql) throw Error(Code::OutOfMemory, "mysql_init failed");
+    MYSQL* m = impl->mysql.get();
+
+    const unsigned int connect_timeout = static_cast<unsigned int>(profile.connect_timeout_seconds);
+    const unsigned int io_timeout = static_cast<unsigned int>(profile.read_timeout_seconds);
+    set_option(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout, "connect timeout");
+    set_option(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout, "read timeout");
+    set_option(m, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout, "write timeout");
+    set_option(m, MYSQL_SET_CHARSET_NAME, "utf8mb4", "character set");
+    const unsigned int no_local_infile = 0;  // LOAD DATA LOCAL lets a server read client files
+    set_option(m, MYSQL_OPT_LOCAL_INFILE, &no_local_infile, "local infile");
+
+    set_option(m, MYSQL_OPT_SSL_CA, profile.tls.ca.c_str(), "ssl_ca");
+    set_option(m, MYSQL_OPT_SSL_CERT, report.cert_path.c_str(), "ssl_cert");
+    set_option(m, MYSQL_OPT_SSL_KEY, report.key_path.c_str(), "ssl_key");
+    if (!profile.tls.crl.empty()) set_option(m, MYSQL_OPT_SSL_CRL, profile.tls.crl.c_str(), "ssl_crl");
+    if (!profile.tls.cipher.empty()) set_option(m, MYSQL_OPT_SSL_CIPHER, profile.tls.cipher.c_str(), "ssl_cipher");
+    // libmariadb silently ignores a version string it does not know: only pass our own constants.
+    const char* versions = profile.tls.min_version == TlsVersion::Tls13 ? "TLSv1.3" : "TLSv1.2,TLSv1.3";
+    set_option(m, MARIADB_OPT_TLS_VERSION, versions, "tls_version");
+    const my_bool on = 1;
+    set_option(m, MYSQL_OPT_SSL_ENFORCE, &on, "TLS enforcement");
+    if (identity_by_libmariadb) {
+        set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on, "server certificate verification");
+    } else {
+        set_option(m, MARIADB_OPT_TLS_PEER_FP, pinned_sha1.c_str(), "server certificate pin");
+    }
+
+    {
+        SecretBuffer passphrase;
+        if (profile.tls.key_passphrase.present()) {
+            passphrase = resolve_secret(profile.tls.key_passphrase, "private key passphrase");
+            set_option(m, MARIADB_OPT_TLS_PASSPHRASE, passphrase.c_str(), "key passphrase");
+        }
+        SecretBuffer password;
+        if (profile.password.present()) {
+            password = resolve_secret(profile.password, "password of user '" + profile.user + "'");
+        }
+        const char* db = profile.database.empty() ? nullptr : profile.database.c_str();
+        if (!mysql_real_connect(m, profile.host.c_str(), profile.user.c_str(),
+                                profile.password.present() ? password.c_str() : nullptr, db, profile.port,
+                                nullptr, 0)) {
+            db::ConnectFailure f{mysql_errno(m), mysql_error(m), mysql_sqlstate(m)};
+            throw db::classify_connect_failure(profile, report, f);
+        }
+    }  // password and passphrase copies wiped here
+
+    // 3. Never a plaintext session, never below the profile's minimum.
+    const char* cipher = mysql_get_ssl_cipher(m);
+    if (cipher == nullptr) {
+        throw Error(Code::TlsNotOffered, "the session with " + profile.host + ":" + std::to_string(profile.port) +
+                    " is not encrypted; verrou closed it");
+    }
+    unsigned int version_id = 0;
+    const char* version_name = nullptr;
+    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION_ID, &version_id);
+    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION, &version_name);
+    if (version_id < mariadb_protocol_id(profile.tls.min_version)) {
+        throw Error(Code::TlsVersionTooLow, "the session negotiated " + std::string(version_name ? version_name : "?") +
+                    ", below the profile's minimum " + std::string(tls_version_name(profile.tls.min_version)));
+    }
+
+    ConnectionInfo& info = impl->info;
+    info.host = profile.host;
+    info.port = profile.port;
+    info.user = profile.user;
+    info.server_version = mysql_get_server_info(m);
+    info.tls_version = version_name ? version_name : "";
+    info.cipher = cipher;
+    info.ssl_mode = ssl_mode_name(profile.tls.mode);
+    info.client_certificate = report.client;
+    info.using_next_certificate = report.using_next_certificate;
+    info.warnings = profile.warnings;
+    for (auto& w : report.warnings()) info.warnings.push_back(std::move(w));
+    return Connection(std::move(impl));
+}
+
+const ConnectionInfo& Connection::info() const noexcept {
+    // CURRENT_USER() costs a round trip: fetched on first use, not on every connect.
+    if (!impl_->current_user_loaded) {
+        impl_->current_user_loaded = true;
+        try {
+            ResultSet r = const_cast<Connection*>(this)->query("SELECT CURRENT_USER()");
+            if (!r.rows.empty() && r.rows[0][0]) impl_->info.current_user = *r.rows[0][0];
+        } catch (const Error&) {
+            impl_->info.current_user = "";
+        }
+    }
+    return impl_->info;
+}
+
+std::uint64_t Connection::execute(std::string_view sql, const std::vector<Param>& params) {
+    StmtPtr stmt = impl_->prepare_and_run(sql, params);
+    const my_ulonglong affected = mysql_stmt_affected_rows(stmt.get());
+    // A statement that returned rows reports (my_ulonglong)-1; it affected nothing.
+    if (affected == static_cast<my_ulonglong>(-1)) {
+        mysql_stmt_store_result(stmt.get());
+        return 0;
+    }
+    return affected;
+}
+
+ResultSet Connection::query(std::string_view sql, const std::vector<Param>& params) {
+    StmtPtr stmt = impl_->prepare_and_run(sql, params);
+    ResultSet out;
+    ResultPtr meta(mysql_stmt_result_metadata(stmt.get()));
+    if (!meta) return out;  // statement without a result set
+    const unsigned int ncols = mysql_num_fields(meta.get());
+    MYSQL_FIELD* fields = mysql_fetch_fields(meta.get());
+    for (unsigned int i = 0; i < ncols; ++i) {
+        out.columns.push_back(Column{fields[i].name, is_numeric(fields[i].type)});
+    }
+    if (mysql_stmt_store_result(stmt.get()) != 0) impl_->fail_stmt(stmt.get(), "reading the result");
+
+    // Every column is fetched as text (the server's own rendering). Small buffers first; a
+    // longer value is re-read at its exact size with mysql_stmt_fetch_column.
+    constexpr unsigned long initial = 256;
+    std::vector<MYSQL_BIND> binds(ncols);
+    std::vector<std::vector<char>> buffers(ncols, std::vector<char>(initial));
+    std::vector<unsigned long> lengths(ncols);
+    std::vector<my_bool> nulls(ncols), errors(ncols);
+    for (unsigned int i = 0; i < ncols; ++i) {
+        std::memset(&binds[i], 0, sizeof binds[i]);
+        binds[i].buffer_type = MYSQL_TYPE_STRING;
+        binds[i].buffer = buffers[i].data();
+        binds[i].buffer_length = initial;
+        binds[i].length = &lengths[i];
+        binds[i].is_null = &nulls[i];
+        binds[i].error = &errors[i];
+    }
+    if (mysql_stmt_bind_result(stmt.get(), binds.data()) != 0) impl_->fail_stmt(stmt.get(), "binding the result");
+    for (;;) {
+        const int rc = mysql_stmt_fetch(stmt.get());
+        if (rc == MYSQL_NO_DATA) break;
+        if (rc == 1) impl_->fail_stmt(stmt.get(), "fetching a row");
+        std::vector<std::optional<std::string>> row(ncols);
+        for (unsigned int i = 0; i < ncols; ++i) {
+            if (nulls[i]) continue;
+            if (lengths[i] <= initial) {
+                row[i] = std::string(buffers[i].data(), lengths[i]);
+                continue;
+            }
+            std::string big(lengths[i], '\0');
+            MYSQL_BIND b{};
+            b.buffer_type = MYSQL_TYPE_STRING;
+            b.buffer = big.data();
+            b.buffer_length = lengths[i];
+            unsigned long len = 0;
+            b.length = &len;
+            if (mysql_stmt_fetch_column(stmt.get(), &b, i, 0) != 0) impl_->fail_stmt(stmt.get(), "fetching a long value");
+            big.resize(len);
+            row[i] = std::move(big);
+        }
+        out.rows.push_back(std::move(row));
+    }
+    return out;
+}
+
+void Connection::begin() {
+    if (impl_->in_transaction) throw Error(Code::TransactionState, "a transaction is already open; commit or roll it back first");
+    impl_->simple("START TRANSACTION", "START TRANSACTION");
+    impl_->in_transaction = true;
+}
+
+void Connection::commit() {
+    if (!impl_->in_transaction) throw Error(Code::TransactionState, "commit without an open transaction (call begin first)");
+    impl_->in_transaction = false;
+    if (mysql_commit(impl_->mysql.get()) != 0) impl_->fail_session("COMMIT");
+}
+
+void Connection::rollback() {
+    if (!impl_->in_transaction) throw Error(Code::TransactionState, "rollback without an open transaction (call begin first)");
+    impl_->in_transaction = false;
+    if (mysql_rollback(impl_->mysql.get()) != 0) impl_->fail_session("ROLLBACK");
+}
+
+bool Connection::in_transaction() const noexcept { return impl_->in_transaction; }
+
+}  // namespace verrou
