@@ -1,0 +1,65 @@
+// profile_to_json: what `verrou profile show` prints and support tickets quote. Secrets
+// appear only as their reference; an inline value is masked.
+#include <nlohmann/json.hpp>
+
+#include "verrou/profile.hpp"
+
+namespace verrou {
+
+namespace {
+
+nlohmann::ordered_json ref_json(const SecretRef& ref) {
+    switch (ref.kind) {
+        case SecretRef::Kind::None: return nullptr;
+        case SecretRef::Kind::File: return "file:" + ref.target;
+        case SecretRef::Kind::Env: return "env:" + ref.target;
+        case SecretRef::Kind::DockerSecret: return "secret:" + ref.target;
+        case SecretRef::Kind::Inline: return "inline:***";
+    }
+    return nullptr;
+}
+
+nlohmann::ordered_json opt(const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+}
+
+}  // namespace
+
+std::string profile_to_json(const Profile& p) {
+    nlohmann::ordered_json j;
+    j["source_file"] = p.source_file;
+    j["environment"] = p.environment;
+    j["host"] = p.host;
+    j["port"] = p.port;
+    j["user"] = p.user;
+    j["database"] = opt(p.database);
+    j["connect_timeout"] = p.connect_timeout_seconds;
+    j["read_timeout"] = p.read_timeout_seconds;
+    j["password"] = ref_json(p.password);
+    const TlsSettings& t = p.tls;
+    nlohmann::ordered_json tls;
+    tls["ssl_ca"] = t.ca;
+    tls["ssl_cert"] = t.cert;
+    tls["ssl_key"] = t.key;
+    tls["ssl_key_passphrase"] = ref_json(t.key_passphrase);
+    tls["ssl_crl"] = opt(t.crl);
+    tls["ssl_cipher"] = opt(t.cipher);
+    tls["tls_version"] = std::string(tls_version_name(t.min_version));
+    tls["ssl_mode"] = std::string(ssl_mode_name(t.mode));
+    tls["allow_unverified_server"] = t.allow_unverified_server;
+    tls["expected_cert_cn"] = t.expected_cert_cn;
+    tls["ca_fingerprint"] = opt(t.ca_fingerprint);
+    tls["server_fingerprint"] = opt(t.server_fingerprint);
+    tls["strict_permissions"] = t.strict_permissions;
+    tls["expiry_warning_days"] = t.expiry_warning_days;
+    tls["ssl_cert_next"] = opt(t.cert_next);
+    tls["ssl_key_next"] = opt(t.key_next);
+    j["tls"] = std::move(tls);
+    nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+    for (const Warning& w : p.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
+    j["warnings"] = std::move(warnings);
+    // Replace rather than throw on invalid UTF-8 in paths: this output is for humans.
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace verrou

@@ -1,0 +1,360 @@
+// Resolver: neutral tree → typed Profile. Pure function of (file, environment, getenv):
+// no shared state, so concurrent loads are safe.
+#include "profile/resolver.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "verrou/error.hpp"
+#include "verrou/profile.hpp"
+
+namespace verrou {
+
+namespace profile_detail {
+
+namespace {
+
+[[noreturn]] void fail(Code code, const Value& v, std::string_view key, const std::string& problem) {
+    throw Error(code, where_prefix(v.where) + "key '" + std::string(key) + "': " + problem);
+}
+
+std::string known_names(const Tree& tree) {
+    std::string names;
+    for (const auto& [env, section] : tree.environments) names += (names.empty() ? "" : ", ") + env;
+    return names.empty() ? std::string("none defined") : names;
+}
+
+bool is_windows_path(std::string_view s) {
+    if (s.size() >= 2 && s[0] == '\\' && s[1] == '\\') return true;  // \\server\share
+    return s.size() >= 2 && std::isalpha(static_cast<unsigned char>(s[0])) && s[1] == ':';  // C:\ C:/
+}
+
+std::string expand_vars(const Value& v, std::string_view key, const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '$' || i + 1 >= s.size()) {
+            out += s[i];
+            continue;
+        }
+        if (s[i + 1] == '$') {  // "$$" is a literal '$'
+            out += '$';
+            ++i;
+            continue;
+        }
+        if (s[i + 1] != '{') {
+            out += s[i];
+            continue;
+        }
+        const auto close = s.find('}', i + 2);
+        if (close == std::string::npos) fail(Code::ConfigInvalidValue, v, key, "'${' without a closing '}'");
+        const std::string name = s.substr(i + 2, close - i - 2);
+        if (name.empty()) fail(Code::ConfigInvalidValue, v, key, "empty variable name in '${}'");
+        const char* value = std::getenv(name.c_str());
+        if (!value) {
+            fail(Code::ConfigInvalidValue, v, key,
+                 "environment variable " + name + " (written ${" + name + "}) is not set");
+        }
+        out += value;
+        i = close;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string choose_environment_in(const Tree& tree, std::string_view requested) {
+    std::string name;
+    std::string origin;
+    if (!requested.empty()) {
+        name = std::string(requested);
+        origin = "requested";
+    } else if (const char* e = std::getenv("VERROU_ENV"); e && *e) {
+        name = e;
+        origin = "VERROU_ENV";
+    } else if (auto it = tree.top.values.find("default_environment"); it != tree.top.values.end()) {
+        name = it->second.text;
+        origin = "default_environment";
+    } else {
+        throw Error(Code::ConfigUnknownEnvironment,
+                    tree.file + ": no environment chosen: pass one, set VERROU_ENV or add "
+                                "default_environment to the file (known: " + known_names(tree) + ")");
+    }
+    for (const auto& [env, section] : tree.environments) {
+        if (env == name) return name;
+    }
+    std::vector<std::string_view> names;
+    for (const auto& [env, section] : tree.environments) names.push_back(env);
+    std::string msg = tree.file + ": unknown environment '" + name + "' (" + origin + "); known: " + known_names(tree);
+    const std::string s = suggest_key(name, names);
+    if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+    throw Error(Code::ConfigUnknownEnvironment, msg);
+}
+
+Section effective_section(const Tree& tree, const std::string& environment) {
+    const Section* env = nullptr;
+    for (const auto& [name, section] : tree.environments) {
+        if (name == environment) env = &section;
+    }
+    if (!env) throw Error(Code::ConfigUnknownEnvironment, tree.file + ": unknown environment '" + environment + "'");
+    Section out = *env;
+    std::set<std::string> overridden;
+    for (const auto& [key, value] : env->values) {
+        const std::string g = group_of(key);
+        if (!g.empty()) overridden.insert(g);
+    }
+    for (const auto& [key, value] : tree.defaults.values) {
+        const std::string g = group_of(key);
+        if (!g.empty() && overridden.count(g)) continue;
+        out.values.try_emplace(key, value);  // the environment's own value wins
+    }
+    return out;
+}
+
+std::string resolve_text(const Tree& tree, const Value& v, std::string_view key, KeyType type) {
+    std::string s = read_string(v, key);
+    if (type != KeyType::Text && type != KeyType::Path) return s;
+    s = expand_vars(v, key, s);
+    if (type == KeyType::Text) return s;
+    if (s.empty()) fail(Code::ConfigInvalidValue, v, key, "path is empty");
+    if (is_windows_path(s)) return s;  // verbatim: no joining, backslashes untouched
+    namespace fs = std::filesystem;
+    if (s[0] == '~') {
+        if (s.size() > 1 && s[1] != '/') {
+            fail(Code::ConfigInvalidValue, v, key, "'~user' paths are not supported; write ~/... or a full path");
+        }
+        const char* home = std::getenv("HOME");
+        if (!home || !*home) fail(Code::ConfigInvalidValue, v, key, "path starts with ~ but HOME is not set");
+        s = std::string(home) + s.substr(1);
+    }
+    fs::path p(s);
+    if (p.is_relative()) p = fs::path(tree.file).parent_path() / p;
+    return p.lexically_normal().string();
+}
+
+SecretRef secret_ref_from(const Tree& tree, const Section& section, std::string_view file_key,
+                          std::string_view env_key, std::string_view secret_key,
+                          std::string_view inline_key) {
+    SecretRef ref;
+    auto find = [&](std::string_view k) -> const Value* {
+        if (k.empty()) return nullptr;
+        auto it = section.values.find(std::string(k));
+        return it == section.values.end() ? nullptr : &it->second;
+    };
+    if (const Value* v = find(file_key)) {
+        ref.kind = SecretRef::Kind::File;
+        ref.target = resolve_text(tree, *v, file_key, KeyType::Path);
+    } else if (const Value* e = find(env_key)) {
+        ref.kind = SecretRef::Kind::Env;
+        ref.target = e->text;
+    } else if (const Value* d = find(secret_key)) {
+        ref.kind = SecretRef::Kind::DockerSecret;
+        ref.target = d->text;
+    } else if (const Value* i = find(inline_key)) {
+        ref.kind = SecretRef::Kind::Inline;
+        ref.inline_value = SecretBuffer(i->text);
+    }
+    return ref;
+}
+
+namespace {
+
+struct Resolver {
+    const Tree& tree;
+    const Section& section;
+    const std::string& env;
+    Profile& profile;
+
+    const Value* find(std::string_view key) const {
+        auto it = section.values.find(std::string(key));
+        return it == section.values.end() ? nullptr : &it->second;
+    }
+
+    [[noreturn]] void missing(std::string_view key) const {
+        const bool ini = tree.format == Format::Ini;
+        throw Error(Code::ConfigMissingKey,
+                    where_prefix(section.where) + "environment '" + env + "' has no '" + std::string(key) +
+                        "' (required; set it in " + (ini ? "[env." + env + "] or [defaults]"
+                                                          : "/environments/" + env + " or /defaults") + ")");
+    }
+
+    std::string text(std::string_view key, bool required, KeyType type = KeyType::Text) const {
+        const Value* v = find(key);
+        if (!v) {
+            if (required) missing(key);
+            return {};
+        }
+        std::string s = resolve_text(tree, *v, key, type);
+        if (required && s.empty()) fail(Code::ConfigInvalidValue, *v, key, "value is empty after expansion");
+        return s;
+    }
+
+    std::string fingerprint(std::string_view key) const {
+        const Value* v = find(key);
+        if (!v) return {};
+        const std::string raw = resolve_text(tree, *v, key, KeyType::Text);
+        std::string hex;
+        for (char c : raw) {
+            if (c == ':') continue;
+            if (!std::isxdigit(static_cast<unsigned char>(c))) {
+                fail(Code::ConfigInvalidValue, *v, key,
+                     std::string("'") + c + "' is not a hex digit; expected a SHA-256 fingerprint "
+                     "(64 hex digits, colons allowed)");
+            }
+            hex += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        if (hex.size() != 64) {
+            fail(Code::ConfigInvalidValue, *v, key,
+                 "a SHA-256 fingerprint has 64 hex digits, got " + std::to_string(hex.size()) +
+                     " (SHA-1 fingerprints are not accepted)");
+        }
+        return hex;
+    }
+
+    int integer(std::string_view key, int fallback) const {
+        const Value* v = find(key);
+        return v ? static_cast<int>(read_integer(*v, key)) : fallback;
+    }
+
+    bool boolean(std::string_view key, bool fallback) const {
+        const Value* v = find(key);
+        return v ? read_bool(*v, key) : fallback;
+    }
+
+    static std::string upper(std::string s) {
+        for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return s;
+    }
+
+    void run() {
+        profile.source_file = tree.file;
+        profile.environment = env;
+        profile.host = text("host", true);
+        profile.user = text("user", true);
+        profile.database = text("database", false);
+        profile.port = static_cast<std::uint16_t>(integer("port", 3306));
+        profile.connect_timeout_seconds = integer("connect_timeout", 10);
+        profile.read_timeout_seconds = integer("read_timeout", 30);
+
+        profile.password = secret_ref_from(tree, section, "password_file", "password_env", "password_secret", "password");
+        if (profile.password.kind == SecretRef::Kind::Inline) {
+            profile.warnings.push_back(
+                {"inline_secret", where_prefix(find("password")->where) +
+                                      "the password is written in the profile file; prefer password_file, "
+                                      "password_env or password_secret"});
+        }
+
+        TlsSettings& tls = profile.tls;
+        tls.ca = text("ssl_ca", true, KeyType::Path);
+        tls.cert = text("ssl_cert", true, KeyType::Path);
+        tls.key = text("ssl_key", true, KeyType::Path);
+        tls.key_passphrase = secret_ref_from(tree, section, "ssl_key_passphrase_file", "ssl_key_passphrase_env",
+                                             "ssl_key_passphrase_secret", {});
+        tls.crl = text("ssl_crl", false, KeyType::Path);
+        tls.cipher = text("ssl_cipher", false);
+        tls.cert_next = text("ssl_cert_next", false, KeyType::Path);
+        tls.key_next = text("ssl_key_next", false, KeyType::Path);
+        if (tls.cert_next.empty() != tls.key_next.empty()) {
+            missing(tls.cert_next.empty() ? "ssl_cert_next" : "ssl_key_next");
+        }
+
+        if (const Value* v = find("tls_version")) {
+            const std::string s = upper(resolve_text(tree, *v, "tls_version", KeyType::Text));
+            if (s == "TLSV1.2") tls.min_version = TlsVersion::Tls12;
+            else if (s == "TLSV1.3") tls.min_version = TlsVersion::Tls13;
+            else {
+                fail(Code::ConfigInvalidValue, *v, "tls_version",
+                     "'" + v->text + "' is not accepted; write TLSv1.2 or TLSv1.3 (the minimum version; "
+                     "older protocols are never allowed)");
+            }
+        }
+
+        tls.allow_unverified_server = boolean("allow_unverified_server", false);
+        if (const Value* v = find("ssl_mode")) {
+            const std::string s = upper(resolve_text(tree, *v, "ssl_mode", KeyType::Text));
+            if (s == "VERIFY_IDENTITY") tls.mode = SslMode::VerifyIdentity;
+            else if (s == "VERIFY_CA") tls.mode = SslMode::VerifyCa;
+            else if (s == "REQUIRED") tls.mode = SslMode::Required;
+            else if (s == "DISABLED" || s == "PREFERRED") {
+                fail(Code::ConfigUnsafe, *v, "ssl_mode",
+                     s + (s == "DISABLED" ? " would send the login and all data in clear text"
+                                          : " falls back to clear text when TLS fails") +
+                         "; verrou has no plaintext mode. Use VERIFY_IDENTITY (the default) or VERIFY_CA");
+            } else {
+                fail(Code::ConfigInvalidValue, *v, "ssl_mode",
+                     "'" + v->text + "' is not a mode; use VERIFY_IDENTITY (default), VERIFY_CA or REQUIRED");
+            }
+            if (tls.mode == SslMode::Required) {
+                if (!tls.allow_unverified_server) {
+                    fail(Code::ConfigUnsafe, *v, "ssl_mode",
+                         "REQUIRED encrypts but does not check who the server is; set "
+                         "allow_unverified_server = true to accept that risk explicitly, or use VERIFY_IDENTITY");
+                }
+                profile.warnings.push_back(
+                    {"unverified_server", where_prefix(v->where) +
+                                              "ssl_mode = REQUIRED: the server's certificate is not verified "
+                                              "(allowed by allow_unverified_server)"});
+            }
+        }
+
+        if (const Value* v = find("expected_cert_cn")) {
+            tls.expected_cert_cn = resolve_text(tree, *v, "expected_cert_cn", KeyType::Text);
+            if (tls.expected_cert_cn.empty()) {
+                profile.warnings.push_back({"cert_guard_disabled",
+                                            where_prefix(v->where) +
+                                                "expected_cert_cn is empty: the environment guard on the client "
+                                                "certificate is disabled"});
+            }
+        } else {
+            tls.expected_cert_cn = profile.user + "-" + env;
+        }
+        tls.ca_fingerprint = fingerprint("ca_fingerprint");
+        tls.server_fingerprint = fingerprint("server_fingerprint");
+        tls.strict_permissions = boolean("strict_permissions", false);
+        tls.expiry_warning_days = integer("expiry_warning_days", 30);
+    }
+};
+
+}  // namespace
+}  // namespace profile_detail
+
+std::string_view ssl_mode_name(SslMode mode) noexcept {
+    switch (mode) {
+        case SslMode::VerifyIdentity: return "VERIFY_IDENTITY";
+        case SslMode::VerifyCa: return "VERIFY_CA";
+        case SslMode::Required: return "REQUIRED";
+    }
+    return "UNKNOWN";
+}
+
+std::string_view tls_version_name(TlsVersion v) noexcept {
+    switch (v) {
+        case TlsVersion::Tls12: return "TLSv1.2";
+        case TlsVersion::Tls13: return "TLSv1.3";
+    }
+    return "UNKNOWN";
+}
+
+Profile load_profile(const std::string& path, std::string_view environment) {
+    using namespace profile_detail;
+    const Tree tree = load_tree(path);
+    const std::string env = choose_environment_in(tree, environment);
+    const Section section = effective_section(tree, env);
+    Profile profile;
+    Resolver{tree, section, env, profile}.run();
+    return profile;
+}
+
+std::vector<std::string> list_environments(const std::string& path) {
+    const profile_detail::Tree tree = profile_detail::load_tree(path);
+    std::vector<std::string> names;
+    for (const auto& [env, section] : tree.environments) names.push_back(env);
+    return names;
+}
+
+std::string choose_environment(const std::string& path, std::string_view environment) {
+    return profile_detail::choose_environment_in(profile_detail::load_tree(path), environment);
+}
+
+}  // namespace verrou

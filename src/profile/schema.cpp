@@ -1,0 +1,331 @@
+#include "profile/schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <limits>
+#include <set>
+
+#include "verrou/error.hpp"
+
+namespace verrou::profile_detail {
+
+namespace {
+
+constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
+
+// The schema. Pepper fields use "*" for the key id.
+constexpr std::array<KeySpec, 44> kKeys{{
+    {"host", KeyType::Text},
+    {"port", KeyType::Integer, 1, 65535},
+    {"user", KeyType::Text},
+    {"database", KeyType::Text},
+    {"connect_timeout", KeyType::Integer, 1, 3600},
+    {"read_timeout", KeyType::Integer, 1, 86400},
+    {"password", KeyType::InlineSecret, 0, 0, "password"},
+    {"password_file", KeyType::Path, 0, 0, "password"},
+    {"password_env", KeyType::EnvVarName, 0, 0, "password"},
+    {"password_secret", KeyType::SecretName, 0, 0, "password"},
+    {"ssl_ca", KeyType::Path},
+    {"ssl_cert", KeyType::Path},
+    {"ssl_key", KeyType::Path},
+    {"ssl_key_passphrase_file", KeyType::Path, 0, 0, "passphrase"},
+    {"ssl_key_passphrase_env", KeyType::EnvVarName, 0, 0, "passphrase"},
+    {"ssl_key_passphrase_secret", KeyType::SecretName, 0, 0, "passphrase"},
+    {"ssl_crl", KeyType::Path},
+    {"ssl_cipher", KeyType::Text},
+    {"tls_version", KeyType::Text},
+    {"ssl_mode", KeyType::Text},
+    {"allow_unverified_server", KeyType::Bool},
+    {"expected_cert_cn", KeyType::Text, 0, 0, {}, true},
+    {"ca_fingerprint", KeyType::Text},
+    {"server_fingerprint", KeyType::Text},
+    {"expiry_warning_days", KeyType::Integer, 0, 3650},
+    {"strict_permissions", KeyType::Bool},
+    {"ssl_cert_next", KeyType::Path},
+    {"ssl_key_next", KeyType::Path},
+    {"hashing.algorithm", KeyType::Text},
+    {"hashing.argon2_memory_kib", KeyType::Integer, 1, u32max},
+    {"hashing.argon2_iterations", KeyType::Integer, 1, u32max},
+    {"hashing.argon2_parallelism", KeyType::Integer, 1, u32max},
+    {"hashing.pbkdf2_sha256_iterations", KeyType::Integer, 1, u32max},
+    {"hashing.pbkdf2_sha512_iterations", KeyType::Integer, 1, u32max},
+    {"hashing.salt_bytes", KeyType::Integer, 1, u32max},
+    {"hashing.hash_bytes", KeyType::Integer, 1, u32max},
+    {"hashing.allow_empty_password", KeyType::Bool},
+    {"hashing.current_pepper", KeyType::Text},
+    {"hashing.peppers.*.file", KeyType::Path, 0, 0, "pepper"},
+    {"hashing.peppers.*.env", KeyType::EnvVarName, 0, 0, "pepper"},
+    {"hashing.peppers.*.secret", KeyType::SecretName, 0, 0, "pepper"},
+    // Listed so that "did you mean" never proposes them, yet they are refused with a
+    // precise message in validate_section (inline peppers are not allowed).
+    {"hashing.peppers.*.value", KeyType::InlineSecret, 0, 0, "pepper"},
+    {"hashing.peppers.*.inline", KeyType::InlineSecret, 0, 0, "pepper"},
+    {"hashing.peppers.*.pepper", KeyType::InlineSecret, 0, 0, "pepper"},
+}};
+
+constexpr std::string_view kPepperPrefix = "hashing.peppers.";
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+// Splits "hashing.peppers.<id>.<field>" into id and field; false if not of that shape.
+bool split_pepper_key(std::string_view dotted, std::string_view& id, std::string_view& field) {
+    if (dotted.substr(0, kPepperPrefix.size()) != kPepperPrefix) return false;
+    std::string_view rest = dotted.substr(kPepperPrefix.size());
+    const auto dot = rest.find('.');
+    if (dot == std::string_view::npos) return false;
+    id = rest.substr(0, dot);
+    field = rest.substr(dot + 1);
+    return true;
+}
+
+[[noreturn]] void fail(Code code, const Value& v, std::string_view key, const std::string& problem) {
+    throw Error(code, where_prefix(v.where) + "key '" + std::string(key) + "': " + problem);
+}
+
+bool is_env_var_name(std::string_view s) {
+    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+}
+
+void check_value(const KeySpec& spec, const Value& v, std::string_view key) {
+    switch (spec.type) {
+        case KeyType::Integer: {
+            const std::int64_t n = read_integer(v, key);
+            if (n < spec.min || n > spec.max) {
+                fail(Code::ConfigInvalidValue, v, key,
+                     "value " + std::to_string(n) + " is out of range (" + std::to_string(spec.min) +
+                         ".." + std::to_string(spec.max) + ")");
+            }
+            return;
+        }
+        case KeyType::Bool: (void)read_bool(v, key); return;
+        case KeyType::InlineSecret:
+            if (v.kind != ValueKind::Text && v.kind != ValueKind::String) {
+                fail(Code::ConfigWrongType, v, key,
+                     "expected a string, got " + std::string(value_kind_name(v.kind)));
+            }
+            if (v.text.empty()) fail(Code::ConfigInvalidValue, v, key, "value is empty");
+            return;
+        default: break;
+    }
+    const std::string s = read_string(v, key);
+    if (s.empty() && !spec.allow_empty) fail(Code::ConfigInvalidValue, v, key, "value is empty");
+    if (spec.type == KeyType::EnvVarName && !is_env_var_name(s)) {
+        fail(Code::ConfigInvalidValue, v, key,
+             "'" + s + "' is not an environment variable name (letters, digits, underscore; write the "
+             "name, not ${NAME})");
+    }
+    if (spec.type == KeyType::SecretName &&
+        (s.find_first_of("/\\") != std::string::npos || s == "." || s == "..")) {
+        fail(Code::ConfigInvalidValue, v, key,
+             "'" + s + "' is not a Docker secret name (a plain name looked up in $VERROU_SECRETS_DIR, "
+             "default /run/secrets; use a _file key for a path)");
+    }
+}
+
+void validate_section(const Tree& tree, const Section& section) {
+    (void)tree;
+    std::map<std::string, std::pair<std::string, const Value*>> groups;  // group → first key
+    for (const auto& [key, value] : section.values) {
+        const KeySpec* spec = find_key(key);
+        if (!spec) {
+            std::string_view id, field;
+            if (split_pepper_key(key, id, field) && !is_plain_name(id)) {
+                fail(Code::ConfigInvalidValue, value, key,
+                     "pepper id '" + std::string(id) + "' must be 1-32 letters, digits, '_' or '-'");
+            }
+            std::string msg = "unknown key";
+            if (split_pepper_key(key, id, field)) {
+                msg += "; a pepper is referenced by exactly one of file, env or secret";
+                const std::string s = suggest_key(field, {"file", "env", "secret"});
+                if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+            } else {
+                const std::string s = suggest_key(key, section_key_names());
+                if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+            }
+            fail(Code::ConfigUnknownKey, value, key, msg);
+        }
+        if (spec->type == KeyType::InlineSecret && spec->group == "pepper") {
+            fail(Code::ConfigUnsafe, value, key,
+                 "peppers cannot be written in the profile; reference one with file, env or secret");
+        }
+        std::string_view id, field;
+        if (split_pepper_key(key, id, field) && !is_plain_name(id)) {
+            fail(Code::ConfigInvalidValue, value, key,
+                 "pepper id '" + std::string(id) + "' must be 1-32 letters, digits, '_' or '-'");
+        }
+        check_value(*spec, value, key);
+        const std::string group = group_of(key);
+        if (!group.empty()) {
+            auto [it, inserted] = groups.try_emplace(group, key, &value);
+            if (!inserted) {
+                const std::string what = group == "password"     ? "password source"
+                                         : group == "passphrase" ? "key passphrase source"
+                                                                 : "reference for pepper '" + std::string(id) + "'";
+                fail(Code::ConfigDuplicate, value, key,
+                     "more than one " + what + ": '" + it->second.first + "' (" +
+                         where_prefix(it->second.second->where) + ") and '" + key +
+                         "'; keep exactly one");
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::string_view value_kind_name(ValueKind kind) noexcept {
+    switch (kind) {
+        case ValueKind::Text: return "text";
+        case ValueKind::String: return "a string";
+        case ValueKind::Integer: return "an integer";
+        case ValueKind::Bool: return "a boolean";
+        case ValueKind::Float: return "a decimal number";
+        case ValueKind::Null: return "null";
+        case ValueKind::Array: return "an array";
+        case ValueKind::Object: return "an object";
+    }
+    return "?";
+}
+
+bool is_plain_name(std::string_view s) noexcept {
+    if (s.empty() || s.size() > 32) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+}
+
+const KeySpec* find_key(std::string_view dotted) {
+    std::string_view id, field;
+    std::string pattern;
+    if (split_pepper_key(dotted, id, field)) {
+        pattern = std::string(kPepperPrefix) + "*." + std::string(field);
+        dotted = pattern;
+    }
+    for (const KeySpec& k : kKeys) {
+        if (k.name == dotted) return &k;
+    }
+    return nullptr;
+}
+
+bool is_section_prefix(std::string_view dotted) {
+    if (dotted == "hashing" || dotted == "hashing.peppers") return true;
+    if (dotted.substr(0, kPepperPrefix.size()) == kPepperPrefix) {
+        return dotted.find('.', kPepperPrefix.size()) == std::string_view::npos &&
+               dotted.size() > kPepperPrefix.size();
+    }
+    return false;
+}
+
+std::string group_of(std::string_view dotted) {
+    const KeySpec* spec = find_key(dotted);
+    if (!spec || spec->group.empty()) return {};
+    std::string_view id, field;
+    if (spec->group == "pepper" && split_pepper_key(dotted, id, field)) {
+        return "pepper:" + std::string(id);
+    }
+    return std::string(spec->group);
+}
+
+std::vector<std::string_view> section_key_names() {
+    std::vector<std::string_view> out;
+    for (const KeySpec& k : kKeys) {
+        if (k.name.find('*') == std::string_view::npos) out.push_back(k.name);
+    }
+    return out;
+}
+
+std::string suggest_key(std::string_view unknown, const std::vector<std::string_view>& known) {
+    const std::string u = lower(unknown);
+    std::string best;
+    std::size_t best_d = std::numeric_limits<std::size_t>::max();
+    for (std::string_view k : known) {
+        const std::size_t d = edit_distance(u, lower(k));
+        if (d < best_d) {
+            best_d = d;
+            best = std::string(k);
+        }
+    }
+    // Close enough to be a typo: a few edits, scaled with the length of the key.
+    const std::size_t limit = std::max<std::size_t>(2, u.size() / 3);
+    return best_d <= limit ? best : std::string();
+}
+
+std::int64_t read_integer(const Value& v, std::string_view key) {
+    if (v.kind == ValueKind::Integer) return v.integer;
+    if (v.kind != ValueKind::Text) {
+        fail(Code::ConfigWrongType, v, key,
+             "expected an integer, got " + std::string(value_kind_name(v.kind)));
+    }
+    const std::string& s = v.text;
+    std::size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+    bool ok = i < s.size() && s.size() - i <= 18;
+    for (std::size_t j = i; ok && j < s.size(); ++j) ok = std::isdigit(static_cast<unsigned char>(s[j])) != 0;
+    if (!ok) fail(Code::ConfigWrongType, v, key, "expected an integer, got '" + s + "'");
+    return std::stoll(s);
+}
+
+bool read_bool(const Value& v, std::string_view key) {
+    if (v.kind == ValueKind::Bool) return v.boolean;
+    if (v.kind != ValueKind::Text) {
+        fail(Code::ConfigWrongType, v, key,
+             "expected true or false, got " + std::string(value_kind_name(v.kind)));
+    }
+    const std::string s = lower(v.text);
+    if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
+    if (s == "false" || s == "no" || s == "off" || s == "0") return false;
+    fail(Code::ConfigWrongType, v, key, "expected true or false, got '" + v.text + "'");
+}
+
+std::string read_string(const Value& v, std::string_view key) {
+    if (v.kind == ValueKind::Text || v.kind == ValueKind::String) return v.text;
+    fail(Code::ConfigWrongType, v, key, "expected a string, got " + std::string(value_kind_name(v.kind)));
+}
+
+void validate_tree(const Tree& tree) {
+    for (const auto& [key, value] : tree.top.values) {
+        if (key != "default_environment") {
+            std::string msg = "unknown top-level key";
+            const std::string s = suggest_key(key, {"default_environment"});
+            if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+            else msg += "; settings belong in the defaults or in an environment";
+            fail(Code::ConfigUnknownKey, value, key, msg);
+        }
+        const std::string name = read_string(value, key);
+        bool known = false;
+        std::string names;
+        for (const auto& [env, section] : tree.environments) {
+            known = known || env == name;
+            names += (names.empty() ? "" : ", ") + env;
+        }
+        if (!known) {
+            fail(Code::ConfigUnknownEnvironment, value, key,
+                 "environment '" + name + "' is not defined in this file (known: " +
+                     (names.empty() ? std::string("none") : names) + ")");
+        }
+    }
+    validate_section(tree, tree.defaults);
+    for (const auto& [env, section] : tree.environments) validate_section(tree, section);
+}
+
+}  // namespace verrou::profile_detail

@@ -1,0 +1,65 @@
+// src/profile/schema.hpp — the one list of keys a profile may contain.
+//
+// Unknown-key detection, "did you mean" suggestions, type checks and the documentation
+// (docs/profiles.md) all follow this list; adding a key means adding it here first.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "profile/tree.hpp"
+
+namespace verrou::profile_detail {
+
+enum class KeyType {
+    Text,          // plain string, ${VAR} expanded
+    Path,          // file path: ${VAR}, leading ~, relative to the profile's folder
+    Integer,       // decimal integer within [min, max]
+    Bool,          // true/false (INI also yes/no/on/off/1/0)
+    EnvVarName,    // name of an environment variable (no expansion)
+    SecretName,    // Docker secret name (plain file name, no expansion)
+    InlineSecret,  // a literal secret: never expanded, never echoed
+};
+
+struct KeySpec {
+    std::string_view name;   // dotted key; "hashing.peppers.*.file" for the pepper pattern
+    KeyType type;
+    std::int64_t min = 0;
+    std::int64_t max = 0;
+    // Keys of one group are alternatives for a single setting (the password source, the
+    // key passphrase source, one pepper): at most one per section, and an environment that
+    // sets any of them replaces the whole group inherited from [defaults].
+    std::string_view group = {};
+    bool allow_empty = false;
+};
+
+/// Spec of a dotted key inside defaults / an environment, or nullptr.
+/// Pepper keys "hashing.peppers.<id>.<field>" match the pattern entries.
+const KeySpec* find_key(std::string_view dotted);
+
+/// True when `dotted` names a nested section ("hashing", "hashing.peppers",
+/// "hashing.peppers.<id>") rather than a value.
+bool is_section_prefix(std::string_view dotted);
+
+/// The group a key belongs to, with pepper groups made concrete ("pepper:k2025"); "" if none.
+std::string group_of(std::string_view dotted);
+
+/// Closest known key by edit distance (case-insensitive), or "" when nothing is close.
+std::string suggest_key(std::string_view unknown, const std::vector<std::string_view>& known);
+std::vector<std::string_view> section_key_names();  // every non-pattern key of a section
+
+/// Checks names, types and groups of every section (all environments, not only the one
+/// being loaded: a typo in [env.prod] must fail on the dev machine too).
+void validate_tree(const Tree& tree);
+
+/// Typed reads of a validated value (same rules validate_tree applies).
+std::int64_t read_integer(const Value& v, std::string_view key);
+bool read_bool(const Value& v, std::string_view key);
+std::string read_string(const Value& v, std::string_view key);
+
+/// True for names usable as environment names and pepper key ids: [A-Za-z0-9_-]+.
+bool is_plain_name(std::string_view s) noexcept;
+
+}  // namespace verrou::profile_detail

@@ -1,0 +1,80 @@
+#include "profile/tree.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+#include "profile/schema.hpp"
+#include "verrou/error.hpp"
+
+namespace verrou {
+
+std::string SourceLocation::describe() const {
+    if (!json_pointer.empty()) return file + "#" + json_pointer;
+    if (line > 0) return file + ":" + std::to_string(line);
+    return file;
+}
+
+namespace profile_detail {
+
+std::string where_prefix(const SourceLocation& loc) { return loc.describe() + ": "; }
+
+namespace {
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) {
+    if (s.size() < suffix.size()) return false;
+    for (std::size_t i = 0; i < suffix.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
+    }
+    return true;
+}
+
+std::string read_capped(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        throw Error(Code::ConfigUnreadable, path + ": cannot open profile: " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) throw Error(Code::ConfigUnreadable, path + ": profile is not a regular file");
+    if (static_cast<std::uint64_t>(st.st_size) > max_profile_bytes) {
+        throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB (" +
+                    std::to_string(st.st_size) + " bytes); a profile is a small text file");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(Code::ConfigUnreadable, path + ": cannot read profile: " + std::strerror(errno));
+    std::string text;
+    char chunk[8192];
+    // Re-check the cap while reading: the file may grow between stat() and read().
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+        text.append(chunk, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > max_profile_bytes) {
+            throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB");
+        }
+    }
+    if (in.bad()) throw Error(Code::ConfigUnreadable, path + ": error while reading the profile");
+    return text;
+}
+
+}  // namespace
+
+Tree load_tree(const std::string& path) {
+    if (path.empty()) throw Error(Code::ConfigUnreadable, "no profile path given");
+    std::error_code ec;
+    std::filesystem::path abs = std::filesystem::absolute(path, ec);
+    const std::string file = ec ? path : abs.lexically_normal().string();
+    const std::string text = read_capped(file);
+    bool json = ends_with_ci(file, ".json");
+    if (!json && !ends_with_ci(file, ".ini")) {
+        std::string_view t = text;
+        if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
+        const auto first = t.find_first_not_of(" \t\r\n");
+        json = first != std::string_view::npos && t[first] == '{';
+    }
+    Tree tree = json ? parse_json(file, text) : parse_ini(file, text);
+    validate_tree(tree);
+    return tree;
+}
+
+}  // namespace profile_detail
+}  // namespace verrou

@@ -1,0 +1,65 @@
+// src/profile/tree.hpp — the neutral tree both parsers produce.
+//
+// INI and JSON must mean exactly the same thing, so neither parser interprets anything:
+// each turns its syntax into sections of flat dotted keys ("port", "hashing.algorithm",
+// "hashing.peppers.k2025.file") with the value's lexical type and where it was written.
+// Everything after this point (schema checks, inheritance, expansion) is format-agnostic.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verrou/profile.hpp"
+
+namespace verrou::profile_detail {
+
+/// Lexical type of a value. INI has no types: every value is `Text` and the schema decides
+/// how to read it ("3306" → integer). JSON values keep their JSON type, so a string where a
+/// number is expected is a type error there (the two formats differ only in how types are
+/// *spelled*, not in what is accepted).
+enum class ValueKind { Text, String, Integer, Bool, Float, Null, Array, Object };
+std::string_view value_kind_name(ValueKind kind) noexcept;  // "a string", "a number", ...
+
+struct Value {
+    ValueKind kind = ValueKind::Text;
+    std::string text;         // Text / String
+    std::int64_t integer = 0; // Integer
+    bool boolean = false;     // Bool
+    SourceLocation where;
+};
+
+/// One block of settings: the defaults, or one environment.
+struct Section {
+    std::string label;                    // "[defaults]", "[env.prod]", "/environments/prod"
+    SourceLocation where;                 // header line / JSON pointer of the object
+    std::map<std::string, Value> values;  // dotted key → value
+};
+
+enum class Format { Ini, Json };
+
+struct Tree {
+    std::string file;      // absolute path, used in every message
+    Format format = Format::Ini;
+    Section top;           // top-level keys (default_environment)
+    Section defaults;
+    std::vector<std::pair<std::string, Section>> environments;  // file order
+};
+
+/// Hard cap on profile size: a profile is a few KiB; anything bigger is a mistake or abuse.
+inline constexpr std::size_t max_profile_bytes = 1024 * 1024;
+
+/// Reads (size-capped), detects the format (extension .json, else first non-blank byte '{'),
+/// parses and validates keys and types against the schema. Throws Error(CONFIG_*).
+Tree load_tree(const std::string& path);
+
+Tree parse_ini(const std::string& file, std::string_view text);
+Tree parse_json(const std::string& file, std::string_view text);
+
+/// "file:12", "file#/pointer" — prefix of every message about a value.
+std::string where_prefix(const SourceLocation& loc);
+
+}  // namespace verrou::profile_detail
