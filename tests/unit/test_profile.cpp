@@ -1,0 +1,465 @@
+// Profile loader: INI and JSON give the same result; every bad input gets a specific error.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_profile_support.hpp"
+#include "verrou/error.hpp"
+#include "verrou/profile.hpp"
+
+using namespace verrou;
+using profile_test::contains;
+using profile_test::error_of;
+using profile_test::TempDir;
+
+namespace {
+
+const char* kIni = "\xEF\xBB\xBF; sample with BOM and CRLF\r\n"
+                   "default_environment = dev\r\n"
+                   "\r\n"
+                   "[defaults]\r\n"
+                   "host = db.internal   ; trailing comment\r\n"
+                   "user = app\r\n"
+                   "database = \"compta\"\r\n"
+                   "ssl_ca = certs/ca.crt\r\n"
+                   "ssl_cert = certs/client.crt\r\n"
+                   "ssl_key = certs/client.key\r\n"
+                   "password_env = DB_PASSWORD\r\n"
+                   "connect_timeout = 5\r\n"
+                   "# whole-line comment\r\n"
+                   "[env.dev]\r\n"
+                   "host = localhost\r\n"
+                   "port = 3307\r\n"
+                   "tls_version = tlsv1.2\r\n"
+                   "[env.prod]\r\n"
+                   "password_secret = mariadb_prod\r\n"
+                   "ssl_ca = C:\\secrets\\mariadb\\prod\\ca.crt\r\n"
+                   "ssl_crl = \\\\server\\share\\crl.pem\r\n"
+                   "ca_fingerprint = ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89\r\n"
+                   "expiry_warning_days = 60\r\n"
+                   "strict_permissions = yes\r\n"
+                   "ssl_mode = verify_ca\r\n";
+
+const char* kJson = R"({
+  // same profile as kIni
+  "default_environment": "dev",
+  "defaults": {
+    "host": "db.internal", "user": "app", "database": "compta",
+    "ssl_ca": "certs/ca.crt", "ssl_cert": "certs/client.crt", "ssl_key": "certs/client.key",
+    "password_env": "DB_PASSWORD", "connect_timeout": 5
+  },
+  "environments": {
+    "dev": { "host": "localhost", "port": 3307, "tls_version": "tlsv1.2" },
+    "prod": {
+      "password_secret": "mariadb_prod",
+      "ssl_ca": "C:\\secrets\\mariadb\\prod\\ca.crt",
+      "ssl_crl": "\\\\server\\share\\crl.pem",
+      "ca_fingerprint": "ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789",
+      "expiry_warning_days": 60, "strict_permissions": true, "ssl_mode": "VERIFY_CA"
+    }
+  }
+})";
+
+// The resolved JSON without what legitimately differs between the two files.
+nlohmann::json comparable(const Profile& p) {
+    auto j = nlohmann::json::parse(profile_to_json(p));
+    j.erase("source_file");
+    for (auto& w : j["warnings"]) w.erase("message");
+    return j;
+}
+
+const std::string kMinimal = "[env.dev]\nhost = h\nuser = u\nssl_ca = /ca\nssl_cert = /c\nssl_key = /k\n";
+
+}  // namespace
+
+TEST_CASE("profile: INI and JSON versions of one profile resolve identically") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    const std::string ini = dir.write("profiles.ini", kIni);
+    const std::string json = dir.write("profiles.json", kJson);
+    CHECK(list_environments(ini) == std::vector<std::string>{"dev", "prod"});
+    CHECK(list_environments(json) == std::vector<std::string>{"dev", "prod"});
+    for (const char* env : {"dev", "prod"}) {
+        CAPTURE(env);
+        const Profile a = load_profile(ini, env);
+        const Profile b = load_profile(json, env);
+        CHECK(comparable(a) == comparable(b));
+    }
+    const Profile dev = load_profile(ini);  // default_environment
+    CHECK(dev.environment == "dev");
+    CHECK(dev.host == "localhost");
+    CHECK(dev.port == 3307);
+    CHECK(dev.database == "compta");
+    CHECK(dev.connect_timeout_seconds == 5);
+    CHECK(dev.read_timeout_seconds == 30);
+    CHECK(dev.tls.min_version == TlsVersion::Tls12);
+    CHECK(dev.tls.mode == SslMode::VerifyIdentity);
+    CHECK(dev.tls.expected_cert_cn == "app-dev");
+    CHECK(dev.password.kind == SecretRef::Kind::Env);
+    CHECK(dev.password.target == "DB_PASSWORD");
+    CHECK(dev.tls.ca == (dir.path() / "certs/ca.crt").string());
+
+    const Profile prod = load_profile(json, "prod");
+    CHECK(prod.host == "db.internal");
+    CHECK(prod.port == 3306);
+    CHECK(prod.tls.min_version == TlsVersion::Tls13);
+    CHECK(prod.tls.mode == SslMode::VerifyCa);
+    CHECK(prod.tls.ca == "C:\\secrets\\mariadb\\prod\\ca.crt");
+    CHECK(prod.tls.crl == "\\\\server\\share\\crl.pem");
+    CHECK(prod.tls.ca_fingerprint == "ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789");
+    CHECK(prod.tls.expiry_warning_days == 60);
+    CHECK(prod.tls.strict_permissions);
+    // password_secret in prod replaces the inherited password_env instead of clashing with it.
+    CHECK(prod.password.kind == SecretRef::Kind::DockerSecret);
+    CHECK(prod.password.target == "mariadb_prod");
+    const auto j = nlohmann::json::parse(profile_to_json(prod));
+    CHECK(j["password"] == "secret:mariadb_prod");
+    CHECK(j["tls"]["ssl_mode"] == "VERIFY_CA");
+    CHECK(j["tls"]["tls_version"] == "TLSv1.3");
+    CHECK(j["tls"]["expected_cert_cn"] == "app-prod");
+}
+
+TEST_CASE("profile: environment precedence is argument, VERROU_ENV, default_environment") {
+    TempDir dir;
+    const std::string ini = dir.write("p.ini", kIni);
+    ::unsetenv("VERROU_ENV");
+    CHECK(choose_environment(ini) == "dev");
+    ::setenv("VERROU_ENV", "prod", 1);
+    CHECK(choose_environment(ini) == "prod");
+    CHECK(load_profile(ini).environment == "prod");
+    CHECK(choose_environment(ini, "dev") == "dev");
+    ::setenv("VERROU_ENV", "", 1);  // empty counts as unset
+    CHECK(choose_environment(ini) == "dev");
+    ::unsetenv("VERROU_ENV");
+
+    const std::string none = dir.write("none.ini", kMinimal);
+    const Error e = error_of([&] { choose_environment(none); });
+    CHECK(e.code() == Code::ConfigUnknownEnvironment);
+    CHECK(contains(e.message(), "VERROU_ENV"));
+    CHECK(contains(e.message(), "dev"));
+}
+
+TEST_CASE("profile: unknown environment lists the known ones") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    const std::string ini = dir.write("p.ini", kIni);
+    const Error e = error_of([&] { load_profile(ini, "prd"); });
+    CHECK(e.code() == Code::ConfigUnknownEnvironment);
+    CHECK(contains(e.message(), "p.ini"));
+    CHECK(contains(e.message(), "'prd'"));
+    CHECK(contains(e.message(), "dev, prod"));
+    CHECK(contains(e.message(), "did you mean 'prod'"));
+
+    ::setenv("VERROU_ENV", "staging", 1);
+    const Error e2 = error_of([&] { load_profile(ini); });
+    CHECK(contains(e2.message(), "VERROU_ENV"));
+    ::unsetenv("VERROU_ENV");
+
+    const std::string bad_default = dir.write("d.json",
+        R"({"default_environment": "qa", "environments": {"dev": {}, "prod": {}}})");
+    const Error e3 = error_of([&] { list_environments(bad_default); });
+    CHECK(e3.code() == Code::ConfigUnknownEnvironment);
+    CHECK(contains(e3.message(), "d.json#/default_environment"));
+    CHECK(contains(e3.message(), "dev, prod"));
+}
+
+TEST_CASE("profile: unknown key suggests the closest known key") {
+    TempDir dir;
+    const std::string ini = dir.write("p.ini", kMinimal + "ssl_sert = /x\n");
+    const Error e = error_of([&] { load_profile(ini, "dev"); });
+    CHECK(e.code() == Code::ConfigUnknownKey);
+    CHECK(contains(e.message(), "p.ini:7"));
+    CHECK(contains(e.message(), "'ssl_sert'"));
+    CHECK(contains(e.message(), "did you mean 'ssl_cert'"));
+
+    const std::string json = dir.write("p.json", R"({"environments": {"dev": {"hashing": {"argon2_memry_kib": 1}}}})");
+    const Error j = error_of([&] { load_profile(json, "dev"); });
+    CHECK(j.code() == Code::ConfigUnknownKey);
+    CHECK(contains(j.message(), "p.json#/environments/dev/hashing/argon2_memry_kib"));
+    CHECK(contains(j.message(), "did you mean 'hashing.argon2_memory_kib'"));
+
+    // A typo in another environment still fails: it would otherwise surface only in prod.
+    const std::string other = dir.write("o.ini", kMinimal + "[env.prod]\nprot = 1\n");
+    const Error o = error_of([&] { load_profile(other, "dev"); });
+    CHECK(o.code() == Code::ConfigUnknownKey);
+    CHECK(contains(o.message(), "o.ini:8"));
+    CHECK(contains(o.message(), "did you mean 'port'"));
+
+    const std::string section = dir.write("s.ini", "[prod]\nhost = x\n");
+    const Error s = error_of([&] { load_profile(section, "prod"); });
+    CHECK(s.code() == Code::ConfigSyntax);
+    CHECK(contains(s.message(), "s.ini:1"));
+    CHECK(contains(s.message(), "[env.prod]"));
+}
+
+TEST_CASE("profile: wrong types name the file, position, key and expected type") {
+    TempDir dir;
+    const std::string ini = dir.write("p.ini", kMinimal + "port = abc\n");
+    const Error e = error_of([&] { load_profile(ini, "dev"); });
+    CHECK(e.code() == Code::ConfigWrongType);
+    CHECK(contains(e.message(), "p.ini:7"));
+    CHECK(contains(e.message(), "'port'"));
+    CHECK(contains(e.message(), "integer"));
+    CHECK(contains(e.message(), "'abc'"));
+
+    const std::string json = dir.write("p.json", R"({"environments": {"dev": {"port": "3306"}}})");
+    const Error j = error_of([&] { load_profile(json, "dev"); });
+    CHECK(j.code() == Code::ConfigWrongType);
+    CHECK(contains(j.message(), "p.json#/environments/dev/port"));
+    CHECK(contains(j.message(), "expected an integer, got a string"));
+
+    const std::string b = dir.write("b.json", R"({"defaults": {"strict_permissions": "maybe"}, "environments": {"dev": {}}})");
+    const Error be = error_of([&] { load_profile(b, "dev"); });
+    CHECK(be.code() == Code::ConfigWrongType);
+    CHECK(contains(be.message(), "#/defaults/strict_permissions"));
+
+    const std::string range = dir.write("r.ini", kMinimal + "port = 70000\n");
+    const Error re = error_of([&] { load_profile(range, "dev"); });
+    CHECK(re.code() == Code::ConfigInvalidValue);
+    CHECK(contains(re.message(), "1..65535"));
+
+    const std::string obj = dir.write("o.json", R"({"environments": {"dev": {"host": {"name": "x"}}}})");
+    CHECK(error_of([&] { load_profile(obj, "dev"); }).code() == Code::ConfigWrongType);
+}
+
+TEST_CASE("profile: duplicates are refused (environment, key, password source)") {
+    TempDir dir;
+    const std::string env = dir.write("e.ini", kMinimal + "[env.prod]\nhost = a\n[env.dev]\nport = 1\n");
+    const Error e = error_of([&] { list_environments(env); });
+    CHECK(e.code() == Code::ConfigDuplicate);
+    CHECK(contains(e.message(), "e.ini:9"));
+    CHECK(contains(e.message(), "'dev' is defined twice"));
+    CHECK(contains(e.message(), "line 1"));
+
+    const std::string key = dir.write("k.ini", kMinimal + "host = again\n");
+    const Error k = error_of([&] { load_profile(key, "dev"); });
+    CHECK(k.code() == Code::ConfigDuplicate);
+    CHECK(contains(k.message(), "k.ini:7"));
+    CHECK(contains(k.message(), "'host'"));
+    CHECK(contains(k.message(), "first at line 2"));
+
+    const std::string jenv = dir.write("e.json", R"({"environments": {"dev": {}, "dev": {}}})");
+    const Error je = error_of([&] { list_environments(jenv); });
+    CHECK(je.code() == Code::ConfigDuplicate);
+    CHECK(contains(je.message(), "e.json#/environments/dev"));
+    CHECK(contains(je.message(), "defined twice"));
+
+    const std::string jkey = dir.write("k.json", R"({"environments": {"dev": {"port": 1, "port": 2}}})");
+    const Error jk = error_of([&] { list_environments(jkey); });
+    CHECK(jk.code() == Code::ConfigDuplicate);
+    CHECK(contains(jk.message(), "#/environments/dev/port"));
+
+    const std::string two = dir.write("t.ini", kMinimal + "password_env = A\npassword_file = /pw\n");
+    const Error t = error_of([&] { load_profile(two, "dev"); });
+    CHECK(t.code() == Code::ConfigDuplicate);
+    CHECK(contains(t.message(), "t.ini:8"));
+    CHECK(contains(t.message(), "password_env"));
+    CHECK(contains(t.message(), "password_file"));
+    CHECK(contains(t.message(), "password source"));
+}
+
+TEST_CASE("profile: missing required keys name the environment and the key") {
+    TempDir dir;
+    const std::string ini = dir.write("p.ini", "[defaults]\nhost = h\nuser = u\nssl_ca = /ca\nssl_cert = /c\n[env.prod]\n");
+    const Error e = error_of([&] { load_profile(ini, "prod"); });
+    CHECK(e.code() == Code::ConfigMissingKey);
+    CHECK(contains(e.message(), "p.ini:6"));
+    CHECK(contains(e.message(), "'ssl_key'"));
+    CHECK(contains(e.message(), "'prod'"));
+
+    const std::string json = dir.write("p.json", R"({"environments": {"prod": {"user": "u"}}})");
+    const Error j = error_of([&] { load_profile(json, "prod"); });
+    CHECK(j.code() == Code::ConfigMissingKey);
+    CHECK(contains(j.message(), "p.json#/environments/prod"));
+    CHECK(contains(j.message(), "'host'"));
+}
+
+TEST_CASE("profile: unreadable, oversized and malformed files") {
+    TempDir dir;
+    const std::string missing = (dir.path() / "nope.ini").string();
+    const Error u = error_of([&] { load_profile(missing, "dev"); });
+    CHECK(u.code() == Code::ConfigUnreadable);
+    CHECK(contains(u.message(), "nope.ini"));
+
+    const std::string big = dir.write("big.ini", "; " + std::string(1024 * 1024 + 10, 'x') + "\n");
+    const Error b = error_of([&] { load_profile(big, "dev"); });
+    CHECK(b.code() == Code::ConfigUnreadable);
+    CHECK(contains(b.message(), "1 MiB"));
+
+    // A malformed line is not echoed: it may be a pasted password.
+    const std::string line = dir.write("m.ini", kMinimal + "S3cretPassw0rd!\n");
+    const Error m = error_of([&] { load_profile(line, "dev"); });
+    CHECK(m.code() == Code::ConfigSyntax);
+    CHECK(contains(m.message(), "m.ini:7"));
+    CHECK(contains(m.message(), "malformed line"));
+    CHECK_FALSE(contains(m.message(), "S3cretPassw0rd"));
+
+    const std::string quote = dir.write("q.ini", kMinimal + "database = \"abc\n");
+    const Error q = error_of([&] { load_profile(quote, "dev"); });
+    CHECK(q.code() == Code::ConfigSyntax);
+    CHECK(contains(q.message(), "q.ini:7"));
+    CHECK(contains(q.message(), "unterminated"));
+
+    const std::string json = dir.write("bad.json", "{\n  \"environments\": {\n    \"dev\": {\"port\": 1,}\n  }\n}\n");
+    const Error j = error_of([&] { load_profile(json, "dev"); });
+    CHECK(j.code() == Code::ConfigSyntax);
+    CHECK(contains(j.message(), "bad.json"));
+    CHECK(contains(j.message(), "line 3, column"));
+    CHECK(contains(j.message(), "malformed JSON"));
+
+    const std::string secret = dir.write("s.json", "{\"defaults\": {\"password\": \"Tr0ub4dor&3\n\"}}");
+    const Error s = error_of([&] { load_profile(secret, "dev"); });
+    CHECK(s.code() == Code::ConfigSyntax);
+    CHECK_FALSE(contains(s.message(), "Tr0ub4dor"));
+}
+
+TEST_CASE("profile: inline password is warned and never shown") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    const std::string ini = dir.write("p.ini", kMinimal + "password = 'Hunter2-very-secret'\n");
+    const Profile p = load_profile(ini, "dev");
+    REQUIRE(p.password.kind == SecretRef::Kind::Inline);
+    CHECK(p.password.inline_value.view() == "Hunter2-very-secret");
+    REQUIRE(p.warnings.size() == 1);
+    CHECK(p.warnings[0].code == "inline_secret");
+    CHECK(contains(p.warnings[0].message, "p.ini:7"));
+    const std::string json = profile_to_json(p);
+    CHECK(contains(json, "\"inline:***\""));
+    CHECK(contains(json, "inline_secret"));
+    CHECK_FALSE(contains(json, "Hunter2"));
+
+    // A later error in the same file must not reveal it either.
+    const std::string bad = dir.write("b.ini", kMinimal + "password = Hunter2-very-secret\nport = x\n");
+    const Error e = error_of([&] { load_profile(bad, "dev"); });
+    CHECK_FALSE(contains(e.message(), "Hunter2"));
+    const std::string both = dir.write("c.ini", kMinimal + "password = Hunter2-very-secret\npassword_env = X\n");
+    const Error c = error_of([&] { load_profile(both, "dev"); });
+    CHECK(c.code() == Code::ConfigDuplicate);
+    CHECK_FALSE(contains(c.message(), "Hunter2"));
+}
+
+TEST_CASE("profile: ssl_mode REQUIRED needs allow_unverified_server; no plaintext mode") {
+    TempDir dir;
+    const std::string req = dir.write("r.ini", kMinimal + "ssl_mode = REQUIRED\n");
+    const Error e = error_of([&] { load_profile(req, "dev"); });
+    CHECK(e.code() == Code::ConfigUnsafe);
+    CHECK(contains(e.message(), "r.ini:7"));
+    CHECK(contains(e.message(), "allow_unverified_server"));
+
+    const std::string ok = dir.write("ok.ini", kMinimal + "ssl_mode = required\nallow_unverified_server = true\n");
+    const Profile p = load_profile(ok, "dev");
+    CHECK(p.tls.mode == SslMode::Required);
+    CHECK(p.tls.allow_unverified_server);
+    REQUIRE(p.warnings.size() == 1);
+    CHECK(p.warnings[0].code == "unverified_server");
+
+    for (const char* mode : {"DISABLED", "preferred"}) {
+        CAPTURE(mode);
+        const std::string f = dir.write("d.ini", kMinimal + "allow_unverified_server = true\nssl_mode = " + mode + "\n");
+        const Error d = error_of([&] { load_profile(f, "dev"); });
+        CHECK(d.code() == Code::ConfigUnsafe);
+        CHECK(contains(d.message(), "clear text"));
+        CHECK(contains(d.message(), "'ssl_mode'"));
+    }
+    const std::string junk = dir.write("j.ini", kMinimal + "ssl_mode = VERIFY\n");
+    CHECK(error_of([&] { load_profile(junk, "dev"); }).code() == Code::ConfigInvalidValue);
+}
+
+TEST_CASE("profile: tls_version accepts exactly TLSv1.2 and TLSv1.3") {
+    TempDir dir;
+    for (const char* bad : {"1.2", "TLSv1.1", "TLSv1", "tls1.3", "TLSv1.3+"}) {
+        CAPTURE(bad);
+        const std::string f = dir.write("t.ini", kMinimal + "tls_version = " + bad + "\n");
+        const Error e = error_of([&] { load_profile(f, "dev"); });
+        CHECK(e.code() == Code::ConfigInvalidValue);
+        CHECK(contains(e.message(), "'tls_version'"));
+    }
+    const std::string ok = dir.write("ok.ini", kMinimal + "tls_version = TLSV1.3\n");
+    CHECK(load_profile(ok, "dev").tls.min_version == TlsVersion::Tls13);
+}
+
+TEST_CASE("profile: fingerprints are normalized and checked") {
+    TempDir dir;
+    const std::string hex = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    std::string colons;
+    for (std::size_t i = 0; i < hex.size(); i += 2) colons += (i ? ":" : "") + hex.substr(i, 2);
+    const std::string f = dir.write("f.ini", kMinimal + "ca_fingerprint = " + colons + "\nserver_fingerprint = " + hex + "\n");
+    const Profile p = load_profile(f, "dev");
+    CHECK(p.tls.ca_fingerprint == "0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9");
+    CHECK(p.tls.server_fingerprint == p.tls.ca_fingerprint);
+
+    const std::string sha1 = dir.write("s.ini", kMinimal + "ca_fingerprint = " + hex.substr(0, 40) + "\n");
+    const Error e = error_of([&] { load_profile(sha1, "dev"); });
+    CHECK(e.code() == Code::ConfigInvalidValue);
+    CHECK(contains(e.message(), "s.ini:7"));
+    CHECK(contains(e.message(), "64 hex digits"));
+    CHECK(contains(e.message(), "got 40"));
+
+    const std::string nothex = dir.write("n.ini", kMinimal + "server_fingerprint = " + hex.substr(1) + "g\n");
+    const Error n = error_of([&] { load_profile(nothex, "dev"); });
+    CHECK(n.code() == Code::ConfigInvalidValue);
+    CHECK(contains(n.message(), "'g'"));
+}
+
+TEST_CASE("profile: ${VAR}, ~, relative and Windows paths") {
+    TempDir dir;
+    ::setenv("VERROU_TEST_CERTS", "/etc/verrou/certs", 1);
+    ::setenv("HOME", "/home/tester", 1);
+    ::unsetenv("VERROU_TEST_UNSET");
+    const std::string f = dir.write("sub/p.ini",
+        "[env.dev]\nhost = ${VERROU_TEST_CERTS}-host\nuser = u\n"
+        "ssl_ca = ${VERROU_TEST_CERTS}/ca.crt\n"
+        "ssl_cert = ~/certs/client.crt\n"
+        "ssl_key = ../keys/./client.key\n"
+        "ssl_crl = C:/pki/crl.pem\n"
+        "password_file = D:\\secrets\\pw.txt\n"
+        "ssl_cipher = A$$B\n");
+    const Profile p = load_profile(f, "dev");
+    CHECK(p.host == "/etc/verrou/certs-host");
+    CHECK(p.tls.ca == "/etc/verrou/certs/ca.crt");
+    CHECK(p.tls.cert == "/home/tester/certs/client.crt");
+    CHECK(p.tls.key == (dir.path() / "keys/client.key").string());
+    CHECK(p.tls.crl == "C:/pki/crl.pem");
+    CHECK(p.password.kind == SecretRef::Kind::File);
+    CHECK(p.password.target == "D:\\secrets\\pw.txt");
+    CHECK(p.tls.cipher == "A$B");
+    CHECK(nlohmann::json::parse(profile_to_json(p))["password"] == "file:D:\\secrets\\pw.txt");
+
+    const std::string u = dir.write("u.json",
+        R"({"environments": {"dev": {"host": "h", "user": "u", "ssl_ca": "${VERROU_TEST_UNSET}/ca", "ssl_cert": "/c", "ssl_key": "/k"}}})");
+    const Error e = error_of([&] { load_profile(u, "dev"); });
+    CHECK(e.code() == Code::ConfigInvalidValue);
+    CHECK(contains(e.message(), "u.json#/environments/dev/ssl_ca"));
+    CHECK(contains(e.message(), "VERROU_TEST_UNSET"));
+    CHECK(contains(e.message(), "not set"));
+}
+
+TEST_CASE("profile: INI dialect details (top-level section, sub-sections, quotes)") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    const std::string f = dir.write("p.ini",
+        "[verrou]\ndefault_environment = recette\n"
+        "[defaults]\nhost = h\nuser = u\nssl_ca = '/ca;1'\nssl_cert = \"/c # not a comment\"\nssl_key = /k\n"
+        "[env.recette]\nssl_key_next = /k2\nssl_cert_next = /c2\nexpected_cert_cn =\n"
+        "ssl_key_passphrase_env = KEY_PASS\n");
+    const Profile p = load_profile(f);
+    CHECK(p.environment == "recette");
+    CHECK(p.tls.ca == "/ca;1");
+    CHECK(p.tls.cert == "/c # not a comment");
+    CHECK(p.tls.cert_next == "/c2");
+    CHECK(p.tls.expected_cert_cn.empty());
+    CHECK(p.tls.key_passphrase.kind == SecretRef::Kind::Env);
+    CHECK(nlohmann::json::parse(profile_to_json(p))["tls"]["ssl_key_passphrase"] == "env:KEY_PASS");
+    REQUIRE(p.warnings.size() == 1);
+    CHECK(p.warnings[0].code == "cert_guard_disabled");
+
+    const std::string half = dir.write("h.ini", kMinimal + "ssl_cert_next = /c2\n");
+    const Error e = error_of([&] { load_profile(half, "dev"); });
+    CHECK(e.code() == Code::ConfigMissingKey);
+    CHECK(contains(e.message(), "ssl_key_next"));
+
+    const std::string docker = dir.write("d.ini", kMinimal + "password_secret = ../etc/passwd\n");
+    const Error d = error_of([&] { load_profile(docker, "dev"); });
+    CHECK(d.code() == Code::ConfigInvalidValue);
+    CHECK(contains(d.message(), "Docker secret name"));
+}
