@@ -62,4 +62,9 @@ struct ValidationReport {
 /// programming errors.
 ValidationReport validate_tls_material(const Profile& profile);
 
+/// The report as JSON (for `verrou doctor` and the C ABI): {"ok", "cert_path", "key_path",
+/// "using_next_certificate", "findings": [{"check", "status", "code", "code_name", "layer",
+/// "message"}], "ca": {...} | null, "client": {...} | null}. Never contains secret material.
+std::string validation_report_to_json(const ValidationReport& report);
+
 }  // namespace verrou
