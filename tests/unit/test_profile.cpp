@@ -463,3 +463,25 @@ TEST_CASE("profile: INI dialect details (top-level section, sub-sections, quotes
     CHECK(d.code() == Code::ConfigInvalidValue);
     CHECK(contains(d.message(), "Docker secret name"));
 }
+
+TEST_CASE("profile: shipped samples (examples/profiles) load and agree") {
+    ::unsetenv("VERROU_ENV");
+    const std::string ini = VERROU_SOURCE_DIR "/examples/profiles/verrou-profiles.ini";
+    const std::string json = VERROU_SOURCE_DIR "/examples/profiles/verrou-profiles.json";
+    CHECK(list_environments(ini) == std::vector<std::string>{"dev", "recette", "prod"});
+    CHECK(list_environments(json) == list_environments(ini));
+    CHECK(choose_environment(json) == "dev");
+    for (const char* env : {"dev", "recette", "prod"}) {
+        CAPTURE(env);
+        const Profile a = load_profile(ini, env);
+        const Profile b = load_profile(json, env);
+        CHECK(comparable(a) == comparable(b));
+        CHECK(a.warnings.empty());
+    }
+    const Profile recette = load_profile(ini, "recette");
+    CHECK(recette.tls.ca == "\\\\fileserver\\pki\\mariadb\\recette\\ca.crt");
+    CHECK(recette.password.target == "C:\\secrets\\mariadb\\recette\\password.txt");
+    const Profile prod = load_profile(json, "prod");
+    CHECK(prod.password.kind == SecretRef::Kind::DockerSecret);
+    CHECK(prod.tls.ca_fingerprint.size() == 64);
+}
