@@ -54,6 +54,23 @@ struct SecretRef {
     std::string target;        // path, variable name or Docker secret name (empty for Inline)
     SecretBuffer inline_value; // only for Kind::Inline
 
+    // Copyable so that a Profile is a plain value; the copy of an inline value is itself a
+    // SecretBuffer, wiped when that copy dies.
+    SecretRef() = default;
+    SecretRef(Kind k, std::string t) : kind(k), target(std::move(t)) {}
+    SecretRef(const SecretRef& other)
+        : kind(other.kind), target(other.target), inline_value(other.inline_value.view()) {}
+    SecretRef& operator=(const SecretRef& other) {
+        if (this != &other) {
+            kind = other.kind;
+            target = other.target;
+            inline_value = SecretBuffer(other.inline_value.view());
+        }
+        return *this;
+    }
+    SecretRef(SecretRef&&) noexcept = default;
+    SecretRef& operator=(SecretRef&&) noexcept = default;
+
     bool present() const noexcept { return kind != Kind::None; }
     /// "file /run/secrets/x", "env var X", "Docker secret x (/run/secrets/x)", "inline value".
     std::string describe() const;

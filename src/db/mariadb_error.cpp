@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "net/socket.hpp"
 #include "tls/probe.hpp"
 
 namespace verrou::db {
@@ -63,6 +64,15 @@ Error access_denied(const Profile& p, const ValidationReport& report, const Conn
                  " Server said: " + f.mysql_message);
 }
 
+Error diagnose_tcp(const Profile& p, const std::string& m) {
+    try {
+        net::TcpSocket::connect(p.host, p.port, p.connect_timeout_seconds);
+    } catch (const Error& e) {
+        return e;
+    }
+    return Error(Code::NetworkUnreachable, "cannot reach " + endpoint(p) + " (it answers now; intermittent network?): " + m);
+}
+
 Error from_probe(const Profile& p, const ConnectFailure& f) {
     const auto probe = tls::probe_server(tls::probe_options_for(p));
     if (!probe.ok()) return Error(probe.failure, probe.message);
@@ -78,15 +88,9 @@ Error classify_connect_failure(const Profile& p, const ValidationReport& report,
             return Error(Code::NetworkDns, "cannot resolve host '" + p.host + "': " + m);
         case CR_CONNECTION_ERROR:
         case CR_CONN_HOST_ERROR:
-            if (contains(m, "(111)") || contains(m, "refused"))
-                return Error(Code::NetworkRefused, "nothing listens on " + endpoint(p) +
-                             " (server stopped, wrong port, or firewall reject): " + m);
-            if (contains(m, "(110)") || contains(m, "timed out") || contains(m, "(4)"))
-                return Error(Code::NetworkTimeout, "connection to " + endpoint(p) + " timed out after " +
-                             std::to_string(p.connect_timeout_seconds) + " s (firewall drop, VPN down, host down): " + m);
-            if (contains(m, "Unknown server host") || contains(m, "(-2)") || contains(m, "(-3)"))
-                return Error(Code::NetworkDns, "cannot resolve host '" + p.host + "': " + m);
-            return Error(Code::NetworkUnreachable, "cannot reach " + endpoint(p) + ": " + m);
+            // libmariadb's non-blocking connect often reports errno 115 (EINPROGRESS) whatever
+            // happened: ask the network ourselves to say refused, timeout or unreachable.
+            return diagnose_tcp(p, m);
         case CR_SSL_CONNECTION_ERROR:
             if (contains(m, "does not support") || contains(m, "SSL is required"))
                 return Error(Code::TlsNotOffered, "the server at " + endpoint(p) +
