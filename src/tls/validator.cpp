@@ -291,8 +291,8 @@ CheckFinding validity_finding(std::string_view check, std::string_view label, co
     if (warning_days > 0 && t.seconds_left < static_cast<long long>(warning_days) * kDay) {
         state.expiring = true;
         std::string message = who + " expires on " + info.not_after + " (in " +
-                              human_duration(t.seconds_left) + ", inside the " +
-                              plural(warning_days, "day") + " warning window)";
+                              human_duration(t.seconds_left) + ", inside the warning window of " +
+                              plural(warning_days, "day") + ")";
         if (!renew_hint.empty()) message += "; " + std::string(renew_hint);
         return finding(check, CheckStatus::Warning, Code::CertExpired, std::move(message));
     }
@@ -484,6 +484,11 @@ LoadedKey load_private_key(const SecretBuffer& pem, const std::string& path, con
     return {std::move(key), true};
 }
 
+std::string key_type_name(const EVP_PKEY* key) {
+    const char* name = EVP_PKEY_get0_type_name(key);  // "EC", "RSA", "ED25519"; may be null
+    return name ? name : "unknown-type";
+}
+
 bool is_passphrase_code(Code code) {
     return layer_of(code) == Layer::Secret || code == Code::CertKeyEncrypted || code == Code::CertKeyPassphrase;
 }
@@ -649,7 +654,7 @@ PairOutcome evaluate_pair(const Material& m, const PairSpec& spec) {
                                                    tls.key_passphrase.describe() + " decrypts it"));
             }
             out.push_back(ok("key", std::string(spec.key_key) + ": " + spec.key_path + " is a " +
-                                        OBJ_nid2sn(EVP_PKEY_get_base_id(key->key.get())) + " private key (" +
+                                        key_type_name(key->key.get()) + " private key (" +
                                         std::to_string(EVP_PKEY_get_bits(key->key.get())) + " bits)"));
         } catch (const Error& e) {
             out.push_back(failed(is_passphrase_code(e.code()) ? "passphrase" : "key", e.code(),
@@ -692,7 +697,7 @@ std::string due_reason(const PairOutcome& current, int warning_days) {
         return "expired on " + current.info->not_after + " (" + human_duration(current.timing.seconds_left) + " ago)";
     }
     return "expires on " + current.info->not_after + " (in " + human_duration(current.timing.seconds_left) +
-           ", inside the " + plural(warning_days, "day") + " warning window)";
+           ", inside the warning window of " + plural(warning_days, "day") + ")";
 }
 
 void adopt(ValidationReport& report, PairOutcome&& pair, const PairSpec& spec) {
@@ -716,7 +721,8 @@ void choose_pair(ValidationReport& report, const Material& m, PairOutcome&& curr
     if (current_due && next_problem == nullptr) {
         CheckFinding f = ok("rollover", "using ssl_cert_next " + next_spec.cert_path + " (valid until " +
                                             next.info->not_after + ") because ssl_cert " + current_spec.cert_path +
-                                            " " + due_reason(current, warning_days));
+                                            " " + due_reason(current, warning_days) +
+                                            "; make it ssl_cert / ssl_key in the profile when convenient");
         adopt(report, std::move(next), next_spec);
         report.using_next_certificate = true;
         report.findings.push_back(std::move(f));
