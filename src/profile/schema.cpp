@@ -156,7 +156,10 @@ void validate_section(const Tree& tree, const Section& section) {
                      "pepper id '" + std::string(id) + "' must be 1-32 letters, digits, '_' or '-'");
             }
             std::string msg = "unknown key";
-            if (split_pepper_key(key, id, field)) {
+            if (key == "default_environment") {
+                msg = "default_environment is a top-level key: put it before any section or in [verrou] "
+                      "(JSON: at the top level)";
+            } else if (split_pepper_key(key, id, field)) {
                 msg += "; a pepper is referenced by exactly one of file, env or secret";
                 const std::string s = suggest_key(field, {"file", "env", "secret"});
                 if (!s.empty()) msg += " (did you mean '" + s + "'?)";

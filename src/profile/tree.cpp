@@ -63,7 +63,12 @@ Tree load_tree(const std::string& path) {
     std::error_code ec;
     std::filesystem::path abs = std::filesystem::absolute(path, ec);
     const std::string file = ec ? path : abs.lexically_normal().string();
-    const std::string text = read_capped(file);
+    std::string text = read_capped(file);
+    // The raw text may hold an inline password: wipe it however parsing ends.
+    struct Wiper {
+        std::string& s;
+        ~Wiper() { wipe(s); }
+    } wiper{text};
     bool json = ends_with_ci(file, ".json");
     if (!json && !ends_with_ci(file, ".ini")) {
         std::string_view t = text;

@@ -30,6 +30,14 @@ struct Value {
     std::int64_t integer = 0; // Integer
     bool boolean = false;     // Bool
     SourceLocation where;
+
+    // A value may be an inline password: wipe every copy when it dies (cheap for the rest).
+    Value() = default;
+    Value(const Value&) = default;
+    Value(Value&&) noexcept = default;
+    Value& operator=(const Value&) = default;
+    Value& operator=(Value&&) noexcept = default;
+    ~Value() { wipe(text); }
 };
 
 /// One block of settings: the defaults, or one environment.
