@@ -304,7 +304,7 @@ TEST_CASE("profile: unreadable, oversized and malformed files") {
     const Error j = error_of([&] { load_profile(json, "dev"); });
     CHECK(j.code() == Code::ConfigSyntax);
     CHECK(contains(j.message(), "bad.json"));
-    CHECK(contains(j.message(), "line 3, column"));
+    CHECK(contains(j.message(), "line 3, column 23"));  // the stray "}"
     CHECK(contains(j.message(), "malformed JSON"));
 
     const std::string secret = dir.write("s.json", "{\"defaults\": {\"password\": \"Tr0ub4dor&3\n\"}}");
@@ -484,4 +484,33 @@ TEST_CASE("profile: shipped samples (examples/profiles) load and agree") {
     const Profile prod = load_profile(json, "prod");
     CHECK(prod.password.kind == SecretRef::Kind::DockerSecret);
     CHECK(prod.tls.ca_fingerprint.size() == 64);
+}
+
+TEST_CASE("profile: misplaced structure gets a pointed message") {
+    TempDir dir;
+    const std::string d = dir.write("d.ini", "[defaults]\ndefault_environment = dev\n[env.dev]\n");
+    const Error de = error_of([&] { list_environments(d); });
+    CHECK(de.code() == Code::ConfigUnknownKey);
+    CHECK(contains(de.message(), "d.ini:2"));
+    CHECK(contains(de.message(), "top-level key"));
+
+    const std::string a = dir.write("a.json", R"({"environments": ["dev", "prod"]})");
+    const Error ae = error_of([&] { list_environments(a); });
+    CHECK(ae.code() == Code::ConfigWrongType);
+    CHECK(contains(ae.message(), "a.json#/environments"));
+
+    const std::string h = dir.write("h.json", R"({"environments": {"dev": {"hashing": "argon2id"}}})");
+    const Error he = error_of([&] { list_environments(h); });
+    CHECK(he.code() == Code::ConfigWrongType);
+    CHECK(contains(he.message(), "#/environments/dev/hashing"));
+    CHECK(contains(he.message(), "expected an object"));
+
+    const std::string s = dir.write("s.ini", "[env.dev.hashin]\n");
+    const Error se = error_of([&] { list_environments(s); });
+    CHECK(se.code() == Code::ConfigUnknownKey);
+    CHECK(contains(se.message(), "s.ini:1"));
+    CHECK(contains(se.message(), "hashing"));
+
+    const std::string n = dir.write("n.ini", "[env.pr od]\n");
+    CHECK(error_of([&] { list_environments(n); }).code() == Code::ConfigSyntax);
 }
