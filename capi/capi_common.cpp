@@ -1,0 +1,258 @@
+// capi/capi_common.cpp — errors, buffers, version: the rules every other capi file relies on.
+#include <cstring>
+#include <new>
+
+#include "capi_internal.hpp"
+
+#ifndef VERROU_VERSION_STRING
+#define VERROU_VERSION_STRING "unknown"
+#endif
+
+namespace verrou::capi {
+
+// The header re-declares the core's codes for C; a renumbering on either side fails the build.
+#define VERROU_SAME(c_name, cpp_name) \
+    static_assert((c_name) == static_cast<int>(Code::cpp_name), #c_name " differs from verrou::Code::" #cpp_name)
+VERROU_SAME(VERROU_E_INVALID_ARGUMENT, InvalidArgument);
+VERROU_SAME(VERROU_E_BUFFER_TOO_SMALL, BufferTooSmall);
+VERROU_SAME(VERROU_E_INVALID_HANDLE, InvalidHandle);
+VERROU_SAME(VERROU_E_INVALID_UTF8, InvalidUtf8);
+VERROU_SAME(VERROU_E_TOO_LARGE, TooLarge);
+VERROU_SAME(VERROU_E_CONFIG_UNREADABLE, ConfigUnreadable);
+VERROU_SAME(VERROU_E_CONFIG_SYNTAX, ConfigSyntax);
+VERROU_SAME(VERROU_E_CONFIG_UNKNOWN_KEY, ConfigUnknownKey);
+VERROU_SAME(VERROU_E_CONFIG_WRONG_TYPE, ConfigWrongType);
+VERROU_SAME(VERROU_E_CONFIG_MISSING_KEY, ConfigMissingKey);
+VERROU_SAME(VERROU_E_CONFIG_DUPLICATE, ConfigDuplicate);
+VERROU_SAME(VERROU_E_CONFIG_UNKNOWN_ENVIRONMENT, ConfigUnknownEnvironment);
+VERROU_SAME(VERROU_E_CONFIG_INVALID_VALUE, ConfigInvalidValue);
+VERROU_SAME(VERROU_E_CONFIG_UNSAFE, ConfigUnsafe);
+VERROU_SAME(VERROU_E_SECRET_NOT_FOUND, SecretNotFound);
+VERROU_SAME(VERROU_E_SECRET_UNREADABLE, SecretUnreadable);
+VERROU_SAME(VERROU_E_SECRET_EMPTY, SecretEmpty);
+VERROU_SAME(VERROU_E_SECRET_TOO_SHORT, SecretTooShort);
+VERROU_SAME(VERROU_E_SECRET_ENV_MISSING, SecretEnvMissing);
+VERROU_SAME(VERROU_E_CERT_FILE_MISSING, CertFileMissing);
+VERROU_SAME(VERROU_E_CERT_UNREADABLE, CertUnreadable);
+VERROU_SAME(VERROU_E_CERT_PARSE, CertParse);
+VERROU_SAME(VERROU_E_CERT_EXPIRED, CertExpired);
+VERROU_SAME(VERROU_E_CERT_NOT_YET_VALID, CertNotYetValid);
+VERROU_SAME(VERROU_E_CERT_UNTRUSTED, CertUntrusted);
+VERROU_SAME(VERROU_E_CERT_KEY_MISMATCH, CertKeyMismatch);
+VERROU_SAME(VERROU_E_CERT_KEY_ENCRYPTED, CertKeyEncrypted);
+VERROU_SAME(VERROU_E_CERT_KEY_PASSPHRASE, CertKeyPassphrase);
+VERROU_SAME(VERROU_E_CERT_REVOKED, CertRevoked);
+VERROU_SAME(VERROU_E_CERT_ENVIRONMENT_GUARD, CertEnvironmentGuard);
+VERROU_SAME(VERROU_E_CERT_PIN_MISMATCH, CertPinMismatch);
+VERROU_SAME(VERROU_E_CERT_PERMISSIONS, CertPermissions);
+VERROU_SAME(VERROU_E_CERT_CRL, CertCrl);
+VERROU_SAME(VERROU_E_CERT_REJECTED_BY_SERVER, CertRejectedByServer);
+VERROU_SAME(VERROU_E_NETWORK_DNS, NetworkDns);
+VERROU_SAME(VERROU_E_NETWORK_REFUSED, NetworkRefused);
+VERROU_SAME(VERROU_E_NETWORK_TIMEOUT, NetworkTimeout);
+VERROU_SAME(VERROU_E_NETWORK_UNREACHABLE, NetworkUnreachable);
+VERROU_SAME(VERROU_E_NETWORK_LOST, NetworkLost);
+VERROU_SAME(VERROU_E_TLS_HANDSHAKE, TlsHandshake);
+VERROU_SAME(VERROU_E_TLS_UNTRUSTED_SERVER, TlsUntrustedServer);
+VERROU_SAME(VERROU_E_TLS_NAME_MISMATCH, TlsNameMismatch);
+VERROU_SAME(VERROU_E_TLS_VERSION_TOO_LOW, TlsVersionTooLow);
+VERROU_SAME(VERROU_E_TLS_NOT_OFFERED, TlsNotOffered);
+VERROU_SAME(VERROU_E_TLS_SERVER_CERT_EXPIRED, TlsServerCertExpired);
+VERROU_SAME(VERROU_E_TLS_SERVER_PIN_MISMATCH, TlsServerPinMismatch);
+VERROU_SAME(VERROU_E_AUTH_DENIED, AuthDenied);
+VERROU_SAME(VERROU_E_AUTH_CERTIFICATE_REQUIRED, AuthCertificateRequired);
+VERROU_SAME(VERROU_E_SERVER_ERROR, ServerError);
+VERROU_SAME(VERROU_E_QUERY_ERROR, QueryError);
+VERROU_SAME(VERROU_E_QUERY_PARAMETER, QueryParameter);
+VERROU_SAME(VERROU_E_SERVER_GONE, ServerGone);
+VERROU_SAME(VERROU_E_TRANSACTION_STATE, TransactionState);
+VERROU_SAME(VERROU_E_PASSWORD_TOO_LONG, PasswordTooLong);
+VERROU_SAME(VERROU_E_PASSWORD_EMPTY, PasswordEmpty);
+VERROU_SAME(VERROU_E_HASH_MALFORMED, HashMalformed);
+VERROU_SAME(VERROU_E_HASH_UNKNOWN_ALGORITHM, HashUnknownAlgorithm);
+VERROU_SAME(VERROU_E_HASH_UNKNOWN_KEY_ID, HashUnknownKeyId);
+VERROU_SAME(VERROU_E_HASH_PARAMETER_OUT_OF_RANGE, HashParameterOutOfRange);
+VERROU_SAME(VERROU_E_HASH_POLICY, HashPolicy);
+VERROU_SAME(VERROU_E_INTERNAL, Internal);
+VERROU_SAME(VERROU_E_OUT_OF_MEMORY, OutOfMemory);
+VERROU_SAME(VERROU_E_CRYPTO, Crypto);
+#undef VERROU_SAME
+static_assert(VERROU_MISMATCH == 0 && VERROU_MATCH == 1 && VERROU_MATCH_REHASH == 2);
+static_assert(sizeof(verrou_int) == sizeof(void*), "verrou_int must be pointer-sized (WinDev entier systeme)");
+
+ThreadState& thread_state() noexcept {
+    thread_local ThreadState state;
+    return state;
+}
+
+void clear_error() noexcept {
+    ThreadState& st = thread_state();
+    ++st.call_seq;
+    st.code = 0;
+    st.message.clear();
+}
+
+verrou_int fail(Code code, std::string_view message) noexcept {
+    ThreadState& st = thread_state();
+    st.code = static_cast<verrou_int>(code);
+    try {
+        st.message.assign(message);
+    } catch (...) {
+        st.message.clear();  // out of memory: the code alone still explains the failure
+    }
+    return st.code;
+}
+
+verrou_int fail_bad_alloc() noexcept { return fail(Code::OutOfMemory, "out of memory"); }
+
+verrou_int fail_internal(const char* what) noexcept {
+    ThreadState& st = thread_state();
+    st.code = static_cast<verrou_int>(Code::Internal);
+    try {
+        st.message = "internal error in verrou";
+        if (what != nullptr) (st.message += ": ") += what;
+    } catch (...) {
+        st.message.clear();
+    }
+    return st.code;
+}
+
+bool valid_utf8(std::string_view s, std::size_t* bad_offset) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char c = p[i];
+        std::size_t len = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) { ++i; continue; }
+        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; }
+        else { if (bad_offset) *bad_offset = i; return false; }
+        if (i + len > n) { if (bad_offset) *bad_offset = i; return false; }
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0u) != 0x80u) { if (bad_offset) *bad_offset = i; return false; }
+            cp = (cp << 6) | (p[i + k] & 0x3Fu);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+            if (bad_offset) *bad_offset = i;
+            return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    static const char* const hex = "0123456789abcdef";
+    out += '"';
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            // Copy one whole well-formed sequence, or replace one bad byte by U+FFFD.
+            std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (i + len <= s.size() && valid_utf8(s.substr(i, len))) {
+                out.append(s.substr(i, len));
+                i += len;
+            } else {
+                out += "\xEF\xBF\xBD";
+                ++i;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += hex[c >> 4];
+                    out += hex[c & 0xF];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
+    }
+    out += '"';
+}
+
+std::string_view text_arg(const char* s, std::string_view what, std::size_t max_bytes, Code too_long, bool secret) {
+    if (s == nullptr) throw Error(Code::InvalidArgument, std::string(what) + " is NULL");
+    // strnlen: never scan more than one byte past the limit, however long the caller's string.
+    const std::size_t n = ::strnlen(s, max_bytes + 1);
+    if (n > max_bytes)
+        throw Error(too_long, std::string(what) + " is longer than " + std::to_string(max_bytes) + " bytes");
+    const std::string_view v(s, n);
+    std::size_t bad = 0;
+    if (!valid_utf8(v, &bad)) {
+        if (secret) throw Error(Code::InvalidUtf8, std::string(what) + " is not valid UTF-8");
+        throw Error(Code::InvalidUtf8, std::string(what) + " is not valid UTF-8 (byte " + std::to_string(bad) + ")");
+    }
+    return v;
+}
+
+std::string_view optional_text_arg(const char* s, std::string_view what) {
+    return s == nullptr ? std::string_view{} : text_arg(s, what);
+}
+
+verrou_int write_out(std::string_view text, char* buf, verrou_int size) {
+    if (size < 0) throw Error(Code::InvalidArgument, "buffer size is negative (" + std::to_string(size) + ")");
+    const std::size_t needed = text.size() + 1;
+    thread_state().required_size = static_cast<verrou_int>(needed);
+    if (buf == nullptr || static_cast<std::size_t>(size) < needed) {
+        if (buf != nullptr && size >= 1) buf[0] = '\0';
+        throw Error(Code::BufferTooSmall, "buffer too small: " + std::to_string(needed) + " bytes needed (NUL included), " +
+                                              std::to_string(buf == nullptr ? 0 : size) + " given");
+    }
+    std::memcpy(buf, text.data(), text.size());
+    buf[text.size()] = '\0';
+    return static_cast<verrou_int>(text.size());
+}
+
+}  // namespace verrou::capi
+
+using namespace verrou::capi;
+
+extern "C" {
+
+VERROU_API verrou_int VERROU_CALL verrou_version(char* buf, verrou_int size) {
+    return guarded([&] { return write_out(VERROU_VERSION_STRING, buf, size); });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_last_error_code(void) { return thread_state().code; }
+
+// Reads the error state without touching it, so a binding can fetch code, then message, then
+// grow its buffer and fetch the message again.
+VERROU_API verrou_int VERROU_CALL verrou_last_error_message(char* buf, verrou_int size) {
+    ThreadState& st = thread_state();
+    const std::size_t needed = st.message.size() + 1;
+    st.required_size = static_cast<verrou_int>(needed);
+    if (size < 0) return static_cast<verrou_int>(verrou::Code::InvalidArgument);
+    if (buf == nullptr || static_cast<std::size_t>(size) < needed) {
+        if (buf != nullptr && size >= 1) buf[0] = '\0';
+        return static_cast<verrou_int>(verrou::Code::BufferTooSmall);
+    }
+    std::memcpy(buf, st.message.data(), st.message.size());
+    buf[st.message.size()] = '\0';
+    return static_cast<verrou_int>(st.message.size());
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_last_required_size(void) { return thread_state().required_size; }
+
+VERROU_API verrou_int VERROU_CALL verrou_error_name(verrou_int code, char* buf, verrou_int size) {
+    return guarded([&] {
+        // Out-of-range values must not be narrowed into a valid code by the cast.
+        const bool in_range = code >= -999 && code <= 0;
+        const std::string_view name =
+            in_range ? verrou::code_name(static_cast<verrou::Code>(code)) : std::string_view("UNKNOWN");
+        return write_out(name, buf, size);
+    });
+}
+
+}  // extern "C"

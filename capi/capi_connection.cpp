@@ -1,0 +1,249 @@
+// capi/capi_connection.cpp — verrou_connect / execute / query / transactions.
+#include <climits>
+#include <openssl/crypto.h>
+
+#include <nlohmann/json.hpp>
+
+#include "capi_internal.hpp"
+#include "capi_objects.hpp"
+#include "handles.hpp"
+
+using namespace verrou;
+using namespace verrou::capi;
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Parameters arrive as a JSON array of scalars. Nesting is refused before parsing so a
+// hostile "[[[[..." cannot exhaust anything.
+std::vector<Param> parse_params(std::string_view text) {
+    std::vector<Param> params;
+    if (text.empty()) return params;
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > 1) throw Error(Code::InvalidArgument, "params_json: nested arrays or objects are not parameters");
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) throw Error(Code::InvalidArgument, "params_json is not valid JSON (expected an array such as [1, \"x\", null])");
+    if (!j.is_array()) throw Error(Code::InvalidArgument, "params_json must be a JSON array such as [1, \"x\", null]");
+    params.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const json& v = j[i];
+        if (v.is_null()) params.emplace_back(nullptr);
+        else if (v.is_boolean()) params.emplace_back(v.get<bool>());
+        else if (v.is_number_integer() && !v.is_number_unsigned()) params.emplace_back(v.get<std::int64_t>());
+        else if (v.is_number_unsigned()) {
+            const auto u = v.get<std::uint64_t>();
+            if (u > static_cast<std::uint64_t>(INT64_MAX))
+                throw Error(Code::QueryParameter, "parameter " + std::to_string(i + 1) + " is larger than a signed 64-bit integer");
+            params.emplace_back(static_cast<std::int64_t>(u));
+        } else if (v.is_number_float()) params.emplace_back(v.get<double>());
+        else if (v.is_string()) params.emplace_back(v.get<std::string>());
+        else throw Error(Code::InvalidArgument, "parameter " + std::to_string(i + 1) + " is not null, a number, a boolean or a string");
+    }
+    return params;
+}
+
+// A numeric column's text goes out as a JSON number only if it is one (exact decimal text:
+// 12.50 stays 12.50, no binary rounding). inf/nan and anything odd stays a string.
+bool is_json_number(std::string_view s) {
+    std::size_t i = 0;
+    if (i < s.size() && s[i] == '-') ++i;
+    if (i >= s.size()) return false;
+    if (s[i] == '0') ++i;
+    else if (s[i] >= '1' && s[i] <= '9') while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    else return false;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        const std::size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        if (i == start) return false;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        const std::size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        if (i == start) return false;
+    }
+    return i == s.size();
+}
+
+std::string render(const ResultSet& rs) {
+    std::string out = "{\"columns\":[";
+    for (std::size_t c = 0; c < rs.columns.size(); ++c) {
+        if (c) out += ',';
+        append_json_string(out, rs.columns[c].name);
+    }
+    out += "],\"rows\":[";
+    for (std::size_t r = 0; r < rs.rows.size(); ++r) {
+        if (r) out += ',';
+        out += '[';
+        const auto& row = rs.rows[r];
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            if (c) out += ',';
+            if (!row[c]) out += "null";
+            else if (c < rs.columns.size() && rs.columns[c].numeric && is_json_number(*row[c])) out += *row[c];
+            else append_json_string(out, *row[c]);
+        }
+        out += ']';
+    }
+    out += "]}";
+    return out;
+}
+
+void wipe_string(std::string& s) noexcept {
+    if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+    s.clear();
+}
+
+// The result of a verrou_query that did not fit, kept for the caller's immediate retry.
+// Results may be health or payroll data: wiped when dropped.
+struct PendingQuery {
+    std::uint64_t seq = 0;  // thread call number of the call that rendered it
+    verrou_int connection = 0;
+    std::string sql, params, rendered;
+    void drop() noexcept {
+        wipe_string(rendered);
+        wipe_string(params);
+        sql.clear();
+        connection = 0;
+    }
+    ~PendingQuery() { drop(); }
+};
+
+PendingQuery& pending() noexcept {
+    thread_local PendingQuery p;
+    return p;
+}
+
+verrou_int cap(std::uint64_t n) { return static_cast<verrou_int>(n > INT_MAX ? INT_MAX : n); }
+
+template <class F>
+auto with_connection(verrou_int c, F&& body) {
+    const auto object = get_as<ConnectionObject>(c, Kind::Connection);
+    std::lock_guard lock(object->mutex);
+    return body(object->connection);
+}
+
+}  // namespace
+
+extern "C" {
+
+VERROU_API verrou_int VERROU_CALL verrou_connect(verrou_int profile) {
+    return guarded([&] {
+        const auto p = get_as<ProfileObject>(profile, Kind::Profile);
+        auto object = std::make_shared<ConnectionObject>(Connection::open(p->profile));
+        return handle_insert(Kind::Connection, std::move(object));
+    });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_disconnect(verrou_int connection) {
+    return guarded([&] {
+        auto object = handle_remove(connection, Kind::Connection);
+        object.reset();  // closes now, unless another thread is still inside a call on it
+        return verrou_int{0};
+    });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_connection_info(verrou_int connection, char* buf, verrou_int size) {
+    return guarded([&] {
+        return with_connection(connection, [&](Connection& conn) {
+            const ConnectionInfo& i = conn.info();
+            json j;
+            j["host"] = i.host;
+            j["port"] = i.port;
+            j["user"] = i.user;
+            j["current_user"] = i.current_user;
+            j["server_version"] = i.server_version;
+            j["tls_version"] = i.tls_version;
+            j["cipher"] = i.cipher;
+            j["ssl_mode"] = i.ssl_mode;
+            if (i.client_certificate) {
+                const CertificateInfo& c = *i.client_certificate;
+                j["client_certificate"] = {{"subject", c.subject},       {"issuer", c.issuer},
+                                           {"not_before", c.not_before}, {"not_after", c.not_after},
+                                           {"days_left", c.days_left},   {"sha256_fingerprint", c.sha256_fingerprint}};
+            } else {
+                j["client_certificate"] = nullptr;
+            }
+            j["using_next_certificate"] = i.using_next_certificate;
+            json warnings = json::array();
+            for (const Warning& w : i.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
+            j["warnings"] = std::move(warnings);
+            j["in_transaction"] = conn.in_transaction();
+            return write_out(j.dump(2, ' ', false, json::error_handler_t::replace), buf, size);
+        });
+    });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_execute(verrou_int connection, const char* sql, const char* params_json) {
+    return guarded([&] {
+        const std::string_view s = text_arg(sql, "sql");
+        const std::vector<Param> params = parse_params(optional_text_arg(params_json, "params_json"));
+        return with_connection(connection, [&](Connection& conn) { return cap(conn.execute(s, params)); });
+    });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_query(verrou_int connection, const char* sql, const char* params_json,
+                                               char* buf, verrou_int size) {
+    PendingQuery& p = pending();
+    const std::uint64_t previous_call = thread_state().call_seq;
+    return guarded([&] {
+        const std::string_view s = text_arg(sql, "sql");
+        const std::string_view pj = optional_text_arg(params_json, "params_json");
+        if (size < 0) throw Error(Code::InvalidArgument, "buffer size is negative (" + std::to_string(size) + ")");
+        std::string rendered;
+        struct Wipe {
+            std::string& s;
+            ~Wipe() { wipe_string(s); }
+        } wipe{rendered};
+        // Immediate retry (no other verrou call in between, verrou_last_* aside): serve the
+        // kept rendering, after checking the handle still names an open connection.
+        if (p.connection != 0 && p.seq == previous_call && p.connection == connection && p.sql == s && p.params == pj) {
+            get_as<ConnectionObject>(connection, Kind::Connection);
+            rendered.swap(p.rendered);
+        } else {
+            p.drop();
+            const std::vector<Param> params = parse_params(pj);
+            rendered = with_connection(connection, [&](Connection& conn) { return render(conn.query(s, params)); });
+        }
+        p.drop();
+        if (buf == nullptr || static_cast<std::size_t>(size) < rendered.size() + 1) {
+            // Keep it for the retry; write_out then reports the size and throws BUFFER_TOO_SMALL.
+            p.sql.assign(s);
+            p.params.assign(pj);
+            p.rendered.swap(rendered);
+            p.seq = thread_state().call_seq;
+            p.connection = connection;  // last: a bad_alloc above leaves nothing half-kept
+            return write_out(p.rendered, buf, size);
+        }
+        return write_out(rendered, buf, size);
+    });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_begin(verrou_int connection) {
+    return guarded([&] { return with_connection(connection, [](Connection& c) { c.begin(); return verrou_int{0}; }); });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_commit(verrou_int connection) {
+    return guarded([&] { return with_connection(connection, [](Connection& c) { c.commit(); return verrou_int{0}; }); });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_rollback(verrou_int connection) {
+    return guarded([&] { return with_connection(connection, [](Connection& c) { c.rollback(); return verrou_int{0}; }); });
+}
+
+}  // extern "C"

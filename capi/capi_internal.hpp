@@ -1,0 +1,77 @@
+// capi/capi_internal.hpp — what every capi_*.cpp shares: the per-thread error state, the
+// exception barrier, input checks and the (buf, size) output rule.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "verrou.h"
+#include "verrou/error.hpp"
+
+namespace verrou::capi {
+
+/// Upper bound for any string argument (SQL text, JSON parameters, paths): max_allowed_packet's
+/// default. Beyond it we answer TOO_LARGE instead of trying.
+inline constexpr std::size_t kMaxInputBytes = 16u * 1024 * 1024;
+
+/// Per-thread state behind verrou_last_*(). `call_seq` counts API calls on this thread so
+/// verrou_query can tell an immediate retry from a later call.
+struct ThreadState {
+    verrou_int code = 0;
+    std::string message;
+    verrou_int required_size = 0;
+    std::uint64_t call_seq = 0;
+};
+ThreadState& thread_state() noexcept;
+
+/// Records a failure and returns its code. Never throws (a message that cannot be stored is
+/// dropped; the code survives).
+verrou_int fail(Code code, std::string_view message) noexcept;
+
+/// Runs `body` behind the exception barrier: clears the last error first (success leaves it
+/// clear), turns verrou::Error / bad_alloc / anything else into a negative code.
+template <class F>
+verrou_int guarded(F&& body) noexcept;
+
+/// Validates a required NUL-terminated UTF-8 argument; `what` names it in messages.
+/// `secret` keeps the value and any detail about it out of messages.
+std::string_view text_arg(const char* s, std::string_view what, std::size_t max_bytes = kMaxInputBytes,
+                          Code too_long = Code::TooLarge, bool secret = false);
+/// Same, NULL allowed (returns "").
+std::string_view optional_text_arg(const char* s, std::string_view what);
+
+/// The output rule: writes `text` + NUL into (buf, size) and returns its length, or writes
+/// "" (when possible) and throws BUFFER_TOO_SMALL. Always sets required_size.
+verrou_int write_out(std::string_view text, char* buf, verrou_int size);
+
+/// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool valid_utf8(std::string_view s, std::size_t* bad_offset = nullptr) noexcept;
+
+/// JSON string literal for `s`; invalid UTF-8 sequences become U+FFFD so the output is
+/// always valid JSON and UTF-8.
+void append_json_string(std::string& out, std::string_view s);
+
+// ---- implementation of guarded -----------------------------------------------------------
+
+void clear_error() noexcept;
+verrou_int fail_bad_alloc() noexcept;
+verrou_int fail_internal(const char* what) noexcept;
+
+template <class F>
+verrou_int guarded(F&& body) noexcept {
+    clear_error();
+    try {
+        return body();
+    } catch (const Error& e) {
+        return fail(e.code(), e.message());
+    } catch (const std::bad_alloc&) {
+        return fail_bad_alloc();
+    } catch (const std::exception& e) {
+        return fail_internal(e.what());
+    } catch (...) {
+        return fail_internal(nullptr);
+    }
+}
+
+}  // namespace verrou::capi

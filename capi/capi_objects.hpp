@@ -1,0 +1,30 @@
+// capi/capi_objects.hpp — what the handle table holds for each kind.
+#pragma once
+
+#include <mutex>
+#include <utility>
+
+#include "verrou/connection.hpp"
+#include "verrou/password.hpp"
+#include "verrou/profile.hpp"
+
+namespace verrou::capi {
+
+struct ProfileObject {
+    Profile profile;  // immutable once loaded: shared by threads without a lock
+};
+
+struct ConnectionObject {
+    explicit ConnectionObject(Connection c) : connection(std::move(c)) {}
+    // The core allows one thread per connection; WinDev code does not always know that.
+    // Serializing turns that misuse into waiting instead of a data race.
+    std::mutex mutex;
+    Connection connection;
+};
+
+struct HasherObject {
+    explicit HasherObject(PasswordHasher h) : hasher(std::move(h)) {}
+    PasswordHasher hasher;  // const methods only: safe from several threads
+};
+
+}  // namespace verrou::capi
