@@ -204,8 +204,8 @@ std::string_view optional_text_arg(const char* s, std::string_view what) {
 verrou_int write_out(std::string_view text, char* buf, verrou_int size) {
     if (size < 0) throw Error(Code::InvalidArgument, "buffer size is negative (" + std::to_string(size) + ")");
     const std::size_t needed = text.size() + 1;
-    thread_state().required_size = static_cast<verrou_int>(needed);
     if (buf == nullptr || static_cast<std::size_t>(size) < needed) {
+        thread_state().required_size = static_cast<verrou_int>(needed);
         if (buf != nullptr && size >= 1) buf[0] = '\0';
         throw Error(Code::BufferTooSmall, "buffer too small: " + std::to_string(needed) + " bytes needed (NUL included), " +
                                               std::to_string(buf == nullptr ? 0 : size) + " given");
@@ -232,9 +232,9 @@ VERROU_API verrou_int VERROU_CALL verrou_last_error_code(void) { return thread_s
 VERROU_API verrou_int VERROU_CALL verrou_last_error_message(char* buf, verrou_int size) {
     ThreadState& st = thread_state();
     const std::size_t needed = st.message.size() + 1;
-    st.required_size = static_cast<verrou_int>(needed);
     if (size < 0) return static_cast<verrou_int>(verrou::Code::InvalidArgument);
     if (buf == nullptr || static_cast<std::size_t>(size) < needed) {
+        st.required_size = static_cast<verrou_int>(needed);
         if (buf != nullptr && size >= 1) buf[0] = '\0';
         return static_cast<verrou_int>(verrou::Code::BufferTooSmall);
     }

@@ -42,7 +42,7 @@ std::string_view text_arg(const char* s, std::string_view what, std::size_t max_
 std::string_view optional_text_arg(const char* s, std::string_view what);
 
 /// The output rule: writes `text` + NUL into (buf, size) and returns its length, or writes
-/// "" (when possible) and throws BUFFER_TOO_SMALL. Always sets required_size.
+/// "" (when possible), sets required_size and throws BUFFER_TOO_SMALL.
 verrou_int write_out(std::string_view text, char* buf, verrou_int size);
 
 /// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).

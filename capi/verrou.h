@@ -159,8 +159,9 @@ VERROU_API verrou_int VERROU_CALL verrou_last_error_code(void);
  * error, even when it returns VERROU_E_BUFFER_TOO_SMALL (then see verrou_last_required_size). */
 VERROU_API verrou_int VERROU_CALL verrou_last_error_message(char *buf, verrou_int size);
 
-/** Size (NUL included) the last output call on this thread needed, whether it succeeded or
- * returned VERROU_E_BUFFER_TOO_SMALL; 0 before any output call. */
+/** Size (NUL included) needed by the last call on this thread that returned
+ * VERROU_E_BUFFER_TOO_SMALL (successful calls leave it alone, so reading the error message
+ * in between does not lose it); 0 if none did yet. */
 VERROU_API verrou_int VERROU_CALL verrou_last_required_size(void);
 
 /** Symbolic name of an error code ("CERT_EXPIRED"; "UNKNOWN" outside the table). */
