@@ -1,0 +1,95 @@
+// verrou/doctor.hpp — "which layer broke, and why": a step-by-step diagnosis of one profile.
+//
+// run_doctor walks the layers a connection goes through, in order:
+//   profile → secrets → certificates → dns → tcp → tls → auth
+// and reports each one as OK / WARNING / FAILED with the cause and a hint. It stops at the
+// first FAILED step; the remaining steps are SKIPPED. Nothing secret is ever put in the
+// report: secrets are named by their reference ("env var DB_PASSWORD"), never shown.
+//
+// The exit code follows the Nagios plugin convention so monitoring can run `verrou doctor`
+// as is: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the profile could not be read at all).
+// docs/doctor.md documents every field of the JSON form.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verrou/certificate.hpp"
+#include "verrou/error.hpp"
+#include "verrou/profile.hpp"
+
+namespace verrou {
+
+enum class DoctorStatus { Ok, Warning, Failed, Skipped };
+std::string_view doctor_status_name(DoctorStatus s) noexcept;  // "OK", "WARNING", "FAILED", "SKIPPED"
+
+/// Nagios exit codes.
+enum class NagiosCode : int { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
+
+struct DoctorStep {
+    std::string name;                  // profile, secrets, certificates, dns, tcp, tls, auth
+    std::string title;                 // "Profile", "Secrets", ... (for humans)
+    DoctorStatus status = DoctorStatus::Skipped;
+    Code code = Code::Ok;              // the error code of the failure / warning, Ok otherwise
+    std::string message;               // one line: what was found (the cause, when not OK)
+    std::string hint;                  // what to do about it ("" when nothing to do)
+    std::vector<std::string> details;  // further lines (certificate findings, chain, causes)
+};
+
+/// One certificate of the server's chain, as seen by the TLS probe.
+struct DoctorServerTls {
+    std::string peer_address;          // "127.0.0.1:3306"
+    std::string server_version;        // from the MariaDB greeting
+    bool tls_offered = false;
+    bool handshake_done = false;
+    std::string tls_version;           // negotiated by the probe
+    std::string cipher;
+    std::string verify_error;          // OpenSSL's verification text, "" when verified
+    std::vector<CertificateInfo> chain;  // leaf first
+};
+
+/// The authenticated session (step "auth").
+struct DoctorSession {
+    std::string current_user;          // CURRENT_USER()
+    std::string ssl_version;           // SHOW STATUS 'Ssl_version' (the server's view)
+    std::string ssl_cipher;            // SHOW STATUS 'Ssl_cipher'
+    std::string tls_version;           // the client's view
+    std::string cipher;
+    std::string server_version;
+    bool using_next_certificate = false;
+    std::optional<CertificateInfo> client_certificate;
+};
+
+struct DoctorReport {
+    std::string profile_path;
+    std::string environment;           // "" when the profile could not be loaded
+    std::vector<DoctorStep> steps;     // always the seven steps, in order
+    std::string stopped_at;            // name of the FAILED step, "" when none failed
+    std::optional<ValidationReport> certificates;
+    std::optional<DoctorServerTls> server;
+    std::optional<DoctorSession> session;
+
+    /// Worst step status (Skipped steps do not count).
+    DoctorStatus status() const noexcept;
+    /// 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (profile unreadable, unknown environment).
+    NagiosCode exit_code() const noexcept;
+    const DoctorStep* step(std::string_view name) const noexcept;
+};
+
+/// Loads the profile (environment chosen as load_profile does) and diagnoses it. Never throws
+/// for a problem of the profile, the material, the network or the server: they are steps.
+DoctorReport run_doctor(const std::string& profile_path, std::string_view environment = {});
+
+/// Diagnoses an already-loaded profile (the "profile" step reports it as given; the hashing
+/// section of its file is not checked).
+DoctorReport run_doctor(const Profile& profile);
+
+/// Stable JSON (docs/doctor.md). Never contains secret material.
+std::string doctor_report_to_json(const DoctorReport& report);
+
+/// Short human-readable form, one block per step, for terminals and support tickets.
+std::string doctor_report_to_text(const DoctorReport& report);
+
+}  // namespace verrou
