@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "db/mariadb_error.hpp"
+#include "db/validation_cache.hpp"
 #include "tls/probe.hpp"
 #include "verrou/error.hpp"
 #include "verrou/secret.hpp"
@@ -168,7 +169,7 @@ Connection::~Connection() = default;
 
 Connection Connection::open(const Profile& profile) {
     // 1. Local checks: nothing leaves the machine when the material is wrong.
-    const ValidationReport report = validate_tls_material(profile);
+    const ValidationReport report = db::validate_cached(profile);
     report.throw_if_failed();
 
     // 2. Modes libmariadb cannot enforce by itself (CA-only verification, no verification,
