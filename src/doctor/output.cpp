@@ -100,7 +100,11 @@ std::string doctor_report_to_text(const DoctorReport& r) {
         // certificate choice, which support wants to see every time.
         const bool show_details = s.status != DoctorStatus::Ok || s.name == "tls";
         if (show_details) {
-            for (const auto& d : s.details) out += "            " + d + "\n";
+            for (const auto& d : s.details) {
+                // A failed/warned step lists what went wrong; its passing sub-checks stay in --json.
+                if (s.status != DoctorStatus::Ok && d.rfind("[OK] ", 0) == 0 && s.name == "certificates") continue;
+                out += "            " + d + "\n";
+            }
         }
         if (!s.hint.empty()) out += "          hint: " + s.hint + "\n";
     }

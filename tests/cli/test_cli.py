@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""Tests of the `verrou` command-line tool, driven as a user would (subprocess).
+
+Asserts exit codes (Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) and that no secret of
+the test bed (passwords, pepper, key passphrase) ever reaches stdout or stderr.
+
+  VERROU_CLI=build/tools/verrou/verrou python3 tests/cli/test_cli.py -v Offline
+  VERROU_CLI=... VERROU_TESTBED=/tmp/bed python3 tests/cli/test_cli.py -v Bed   (needs the bed)
+"""
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+CLI = os.environ.get("VERROU_CLI", "verrou")
+BED = os.environ.get("VERROU_TESTBED", "")
+
+
+def run(*args, stdin=None, env=None):
+    full_env = dict(os.environ)
+    full_env.pop("VERROU_ENV", None)
+    if env:
+        full_env.update(env)
+    p = subprocess.run([CLI, *args], input=stdin, capture_output=True, text=True, timeout=120,
+                       env=full_env, stdin=None if stdin is not None else subprocess.DEVNULL)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Offline(unittest.TestCase):
+    """No server needed."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="verrou-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_help_on_every_subcommand(self):
+        for cmd in ["doctor", "profile", "cert", "hash", "verify", "pki", "backup"]:
+            with self.subTest(cmd=cmd):
+                rc, out, _ = run(cmd, "--help")
+                self.assertEqual(rc, 0)
+                self.assertIn("usage: verrou " + cmd, out)
+        rc, out, _ = run("--help")
+        self.assertEqual(rc, 0)
+        self.assertIn("doctor", out)
+
+    def test_usage_errors_are_unknown(self):
+        self.assertEqual(run()[0], 3)
+        self.assertEqual(run("frobnicate")[0], 3)
+        self.assertEqual(run("doctor")[0], 3)                      # --profile missing
+        self.assertEqual(run("doctor", "--profile", "x", "--bogus")[0], 3)
+        self.assertEqual(run("cert", "inspect")[0], 3)
+
+    def test_password_on_command_line_is_refused(self):
+        for cmd in ["hash", "verify"]:
+            rc, _, err = run(cmd, "--profile", "x", "--password", "hunter2")
+            self.assertEqual(rc, 3)
+            self.assertIn("never go on the command line", err)
+            self.assertNotIn("hunter2", err)
+
+    def test_no_tty_no_password_source(self):
+        path = os.path.join(self.tmp, "h.ini")
+        with open(path, "w") as f:
+            f.write("[env.dev]\n")
+        # setsid: no controlling terminal, so no prompt is possible.
+        p = subprocess.run(["setsid", CLI, "hash", "--profile", path, "--env", "dev"], capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("--password-stdin", p.stderr)
+
+    def test_doctor_missing_profile_is_unknown(self):
+        rc, out, _ = run("doctor", "--profile", os.path.join(self.tmp, "none.json"))
+        self.assertEqual(rc, 3)
+        self.assertIn("[FAILED]", out)
+        self.assertIn("SKIPPED", out)
+        rc, out, _ = run("doctor", "--json", "--profile", os.path.join(self.tmp, "none.json"))
+        self.assertEqual(rc, 3)
+        j = json.loads(out)
+        self.assertEqual(j["exit_code"], 3)
+        self.assertEqual(j["stopped_at"], "profile")
+        self.assertEqual(j["steps"][0]["code_name"], "CONFIG_UNREADABLE")
+
+    def test_cert_inspect_unreadable(self):
+        rc, _, err = run("cert", "inspect", os.path.join(self.tmp, "none.crt"))
+        self.assertEqual(rc, 3)
+        self.assertIn("CERT_FILE_MISSING", err)
+
+    def test_hash_verify_without_bed(self):
+        # A profile used only for hashing needs no connection keys.
+        path = os.path.join(self.tmp, "h.ini")
+        with open(path, "w") as f:
+            f.write("[env.dev]\nhashing.algorithm = pbkdf2-sha256\nhashing.pbkdf2_sha256_iterations = 600000\n")
+        rc, out, _ = run("hash", "--profile", path, "--env", "dev", "--password-stdin", stdin="s3cret-pw\n")
+        self.assertEqual(rc, 0)
+        stored = out.strip()
+        self.assertTrue(stored.startswith("$pbkdf2-sha256$"))
+        self.assertEqual(run("verify", "--profile", path, "--env", "dev", "--password-stdin", stored,
+                             stdin="s3cret-pw\n")[0], 0)
+        self.assertEqual(run("verify", "--profile", path, "--env", "dev", "--password-stdin", stored,
+                             stdin="wrong\n")[0], 2)
+        self.assertEqual(run("verify", "--profile", path, "--env", "dev", "--password-stdin", "$garbage$",
+                             stdin="s3cret-pw\n")[0], 2)
+        # Policy moved to argon2id: the old hash still matches but asks for a rehash.
+        with open(path, "w") as f:
+            f.write("[env.dev]\nhashing.algorithm = argon2id\n")
+        pwfile = os.path.join(self.tmp, "pw")
+        with open(pwfile, "w") as f:
+            f.write("s3cret-pw\n")
+        rc, out, err = run("verify", "--profile", path, "--env", "dev", "--password-file", pwfile, stored)
+        self.assertEqual(rc, 1, out + err)
+        self.assertNotIn("s3cret-pw", out + err)
+
+
+@unittest.skipUnless(BED and os.path.exists(os.path.join(BED, "testbed.env")), "test bed not running")
+class Bed(unittest.TestCase):
+    """Against the test bed's servers and PKI (CTest fixture `testbed`)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = {}
+        with open(os.path.join(BED, "testbed.env")) as f:
+            for line in f:
+                if "=" in line:
+                    k, v = line.rstrip("\n").split("=", 1)
+                    cls.env[k] = v
+        cls.secrets = []
+        for name in ["app_user_password", "backup_user_password", "plain_user_password", "pepper_k1"]:
+            with open(os.path.join(BED, "secrets", name)) as f:
+                cls.secrets.append(f.read().strip())
+        with open(os.path.join(BED, "pki", "dev", "encrypted.pass")) as f:
+            cls.secrets.append(f.read().strip())
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="verrou-cli-bed-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def pki(self, rel):
+        return os.path.join(BED, "pki", rel)
+
+    def profile(self, server="strict", cert="dev/app_user", **extra):
+        env = {
+            "host": "127.0.0.1", "port": int(self.env["PORT_" + server.upper()]), "user": "app_user",
+            "database": "appdb", "connect_timeout": 5,
+            "password_file": os.path.join(BED, "secrets", "app_user_password"),
+            "ssl_ca": self.pki("dev/ca.crt"), "ssl_cert": self.pki(cert + ".crt"),
+            "ssl_key": self.pki(cert + ".key"), "ssl_crl": self.pki("dev/crl.pem"),
+            "hashing": {"current_pepper": "k1",
+                        "peppers": {"k1": {"file": os.path.join(BED, "secrets", "pepper_k1")}}},
+        }
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        path = os.path.join(self.tmp, "profiles.json")
+        with open(path, "w") as f:
+            json.dump({"default_environment": "dev", "environments": {"dev": env}}, f)
+        return path
+
+    def run_clean(self, *args, stdin=None):
+        """Runs the CLI and asserts no bed secret appears in its output."""
+        rc, out, err = run(*args, stdin=stdin)
+        for s in self.secrets:
+            self.assertNotIn(s, out, "secret leaked to stdout")
+            self.assertNotIn(s, err, "secret leaked to stderr")
+        return rc, out, err
+
+    def test_doctor_good_profile(self):
+        rc, out, err = self.run_clean("doctor", "--profile", self.profile())
+        self.assertEqual(rc, 0, out + err)
+        self.assertEqual(out.count("[OK]"), 7)
+        self.assertIn("app_user@%", out)
+        self.assertIn("Result: OK", out)
+        rc, out, _ = self.run_clean("doctor", "--json", "--profile", self.profile(), "--env", "dev")
+        self.assertEqual(rc, 0)
+        j = json.loads(out)
+        self.assertEqual([s["status"] for s in j["steps"]], ["OK"] * 7)
+        self.assertEqual(j["session"]["ssl_version"], "TLSv1.3")
+
+    def test_doctor_exit_codes(self):
+        self.assertEqual(self.run_clean("doctor", "--profile", self.profile(cert="dev/expiring"))[0], 1)
+        self.assertEqual(self.run_clean("doctor", "--profile", self.profile(cert="dev/expired"))[0], 2)
+        self.assertEqual(self.run_clean("doctor", "--profile", self.profile(server="plain"))[0], 2)
+        self.assertEqual(self.run_clean("doctor", "--profile", self.profile(), "--env", "nope")[0], 3)
+        wrong = os.path.join(self.tmp, "wrong")
+        with open(wrong, "w") as f:
+            f.write("not-the-password\n")
+        rc, out, _ = self.run_clean("doctor", "--profile", self.profile(password_file=wrong))
+        self.assertEqual(rc, 2)
+        self.assertIn("ACCESS", out.upper())
+        self.assertIn("stopped at auth", out)
+
+    def test_doctor_inline_password_never_printed(self):
+        rc, out, err = self.run_clean("doctor", "--json", "--profile",
+                                      self.profile(password_file=None, password=self.secrets[0]))
+        self.assertEqual(rc, 1, out + err)
+
+    def test_doctor_rollover_says_next(self):
+        rc, out, err = self.run_clean("doctor", "--profile", self.profile(
+            cert="dev/expiring", ssl_cert_next=self.pki("dev/next.crt"), ssl_key_next=self.pki("dev/next.key")))
+        self.assertIn(rc, (0, 1), out + err)
+        self.assertIn("next certificate", out)
+
+    def test_profile_check_show_windev(self):
+        path = self.profile()
+        rc, out, _ = self.run_clean("profile", "check", "--profile", path)
+        self.assertEqual(rc, 0)
+        self.assertIn("valid", out)
+        self.assertEqual(self.run_clean("profile", "check", "--profile", self.profile(cert="dev/expired"))[0], 2)
+        self.assertEqual(self.run_clean("profile", "check", "--profile", os.path.join(self.tmp, "x.ini"))[0], 3)
+
+        rc, out, _ = self.run_clean("profile", "show", "--profile", path)
+        self.assertEqual(rc, 0)
+        shown = json.loads(out)
+        self.assertIn("app_user_password", json.dumps(shown))   # the reference, not the value
+
+        inline = self.profile(password_file=None, password=self.secrets[0])
+        rc, out, _ = self.run_clean("profile", "show", "--profile", inline)
+        self.assertEqual(rc, 0)
+        rc, out, _ = self.run_clean("profile", "windev", "--profile", inline)
+        self.assertEqual(rc, 0)
+
+        path = self.profile()  # the same file name: rewrite the file-password profile
+        rc, out, _ = self.run_clean("profile", "windev", "--profile", path, "--var", "cnx")
+        self.assertEqual(rc, 0)
+        for opt in ["SERVER", "PORT", "USER", "DATABASE", "SSL_CA", "SSL_CERT", "SSL_KEY", "SSL_MODE"]:
+            self.assertIn('cnx..Option["%s"] = "' % opt, out)
+        self.assertIn('cnx..Option["SSL_CA"] = "%s"' % self.pki("dev/ca.crt"), out)
+        self.assertIn("// Password: read it at run time from file", out)
+
+    def test_cert_inspect(self):
+        rc, out, _ = self.run_clean("cert", "inspect", self.pki("dev/server.crt"))
+        self.assertEqual(rc, 0)
+        self.assertIn("subject:     /CN=localhost", out)
+        self.assertIn("DNS:localhost, IP:127.0.0.1", out)
+        der = subprocess.run(["openssl", "x509", "-in", self.pki("dev/server.crt"), "-outform", "DER"],
+                             capture_output=True, check=True).stdout
+        self.assertIn(hashlib.sha256(der).hexdigest().upper(), out)
+
+    def test_cert_check_nagios(self):
+        self.assertEqual(self.run_clean("cert", "check", "--profile", self.profile())[0], 0)
+        rc, out, _ = self.run_clean("cert", "check", "--profile", self.profile(cert="dev/expiring"))
+        self.assertEqual(rc, 1)
+        self.assertTrue(out.startswith("CERT WARNING"))
+        self.assertIn("client_days_left=", out)
+        rc, out, _ = self.run_clean("cert", "check", "--profile", self.profile(cert="dev/expired"))
+        self.assertEqual(rc, 2)
+        self.assertTrue(out.startswith("CERT CRITICAL"))
+        self.assertEqual(self.run_clean("cert", "check", "--profile", self.profile(cert="dev/notyetvalid"))[0], 2)
+        self.assertEqual(self.run_clean("cert", "check", "--profile", self.profile(cert="foreign/app_user"))[0], 2)
+        rc, out, _ = self.run_clean("cert", "check", "--profile", self.profile(
+            cert="dev/expiring", ssl_cert_next=self.pki("dev/next.crt"), ssl_key_next=self.pki("dev/next.key")))
+        self.assertIn("certificate used: next", out)
+        self.assertEqual(self.run_clean("cert", "check", "--profile", os.path.join(self.tmp, "none"))[0], 3)
+
+    def test_hash_verify_with_pepper(self):
+        path = self.profile()
+        rc, out, err = self.run_clean("hash", "--profile", path, "--password-stdin", stdin="correct horse\n")
+        self.assertEqual(rc, 0, err)
+        stored = out.strip()
+        self.assertIn("keyid=", stored)
+        self.assertEqual(self.run_clean("verify", "--profile", path, "--password-stdin", stored,
+                                        stdin="correct horse\n")[0], 0)
+        self.assertEqual(self.run_clean("verify", "--profile", path, "--password-stdin", stored,
+                                        stdin="wrong horse\n")[0], 2)
+        # The bed's own password through --password-file: never echoed.
+        rc, out, err = self.run_clean("hash", "--profile", path, "--password-file",
+                                      os.path.join(BED, "secrets", "app_user_password"))
+        self.assertEqual(rc, 0, err)
+
+
+if __name__ == "__main__":
+    unittest.main()
