@@ -145,7 +145,7 @@ extern "C" {
 VERROU_API verrou_int VERROU_CALL verrou_connect(verrou_int profile) {
     return guarded([&] {
         const auto p = get_as<ProfileObject>(profile, Kind::Profile);
-        auto object = std::make_shared<ConnectionObject>(Connection::open(p->profile));
+        auto object = std::make_shared<ConnectionObject>(Connection::open(p->profile), p);
         return handle_insert(Kind::Connection, std::move(object));
     });
 }

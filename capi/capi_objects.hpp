@@ -1,6 +1,7 @@
 // capi/capi_objects.hpp — what the handle table holds for each kind.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -15,11 +16,15 @@ struct ProfileObject {
 };
 
 struct ConnectionObject {
-    explicit ConnectionObject(Connection c) : connection(std::move(c)) {}
+    ConnectionObject(Connection c, std::shared_ptr<const ProfileObject> p)
+        : connection(std::move(c)), profile(std::move(p)) {}
     // The core allows one thread per connection; WinDev code does not always know that.
     // Serializing turns that misuse into waiting instead of a data race.
     std::mutex mutex;
     Connection connection;
+    // Kept so closing the profile handle first never leaves the connection pointing at freed
+    // settings, whatever the core keeps from them.
+    std::shared_ptr<const ProfileObject> profile;
 };
 
 struct HasherObject {

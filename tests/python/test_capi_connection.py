@@ -151,6 +151,14 @@ class TestConnection(BedCase):
         self.assertVerrouError("INVALID_HANDLE", self.v.query_json, self.p, "SELECT 1")
         self.c = c
 
+    def test_profile_closed_before_connection(self):
+        p = self.v.profile_open(bed_profile(self.tmp))
+        c = self.v.connect(p)
+        self.v.profile_close(p)
+        self.assertEqual(self.v.query(c, "SELECT 3")["rows"], [[3]])
+        self.assertEqual(self.v.connection_info(c)["user"], "app_user")
+        self.v.disconnect(c)
+
     def test_query_buffer_edges(self):
         text = self.v.query_json(self.c, "SELECT 1 AS one")
         n = len(text.encode())

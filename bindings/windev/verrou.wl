@@ -1,0 +1,226 @@
+// verrou.wl — procédures WLanguage autour de verrou.dll (API C de capi/verrou.h).
+//
+// À copier dans une collection de procédures globales. Chaque fonction de la DLL est appelée
+// par API("verrou", "verrou_...", ...) après ChargeDLL ; chaque résultat est un entier système
+// (entier sur 8 octets en 64 bits, 4 en 32 bits) : >= 0 réussite, < 0 code d'erreur VERROU_E_*.
+// Les chaînes sont passées en UTF-8 terminé par un zéro (ChaîneVersUTF8 + Caractère(0)) et
+// relues par UTF8VersChaîne. Une erreur déclenche ErreurDéclenche avec le code, son nom et le
+// message de la DLL (jamais un mot de passe). Voir LISEZMOI.md.
+//
+// Les noms des fonctions de la DLL sont vérifiés par tests/python/check_abi_consistency.py :
+// toute fonction ajoutée à verrou.h doit apparaître ici.
+
+CONSTANTE
+	VERROU_E_INVALID_ARGUMENT = -1
+	VERROU_E_BUFFER_TOO_SMALL = -2
+	VERROU_E_INVALID_HANDLE = -3
+	VERROU_E_INVALID_UTF8 = -4
+	VERROU_E_TOO_LARGE = -5
+	VERROU_MISMATCH = 0
+	VERROU_MATCH = 1
+	VERROU_MATCH_REHASH = 2
+FIN
+
+gnVerrouDLL est un entier système = 0
+gsVerrouProfil est une chaîne = "verrou-profiles.json"	// fichier de profils par défaut
+gnVerrouHacheur est un entier système = 0				// hacheur ouvert par VerrouHache
+
+// Charge la DLL (une fois). sChemin : chemin de verrou.dll, "" = à côté de l'exécutable.
+PROCÉDURE VerrouCharge(sChemin est une chaîne = "")
+SI gnVerrouDLL <> 0 ALORS RENVOYER Vrai
+SI sChemin = "" ALORS sChemin = ComplèteRep(fRepExe()) + "verrou.dll"
+gnVerrouDLL = ChargeDLL(sChemin)
+SI gnVerrouDLL = 0 ALORS
+	ErreurDéclenche(1, "verrou : impossible de charger " + sChemin + " : " + ErreurInfo())
+FIN
+RENVOYER Vrai
+
+// Chaîne WLanguage → buffer UTF-8 terminé par un zéro, tel que la DLL l'attend.
+PROCÉDURE INTERNE _VerrouUTF8(s est une chaîne) : Buffer
+bufRes est un Buffer = ChaîneVersUTF8(s)
+bufRes += Caractère(0)
+RENVOYER bufRes
+
+// Transforme un code négatif en erreur WLanguage avec le message de la DLL.
+PROCÉDURE INTERNE _VerrouErreur(nRes est un entier système, sFonction est une chaîne)
+nCode est un entier système = API("verrou", "verrou_last_error_code")
+SI nCode = 0 ALORS nCode = nRes
+sMessage est une chaîne = VerrouDernierMessage()
+ErreurDéclenche(1000 - nCode, ChaîneConstruit("verrou %1 : %2 (%3) : %4", sFonction, VerrouNomErreur(nCode), nCode, sMessage))
+
+PROCÉDURE INTERNE _VerrouVérifie(nRes est un entier système, sFonction est une chaîne) : entier système
+SI nRes < 0 ALORS _VerrouErreur(nRes, sFonction)
+RENVOYER nRes
+
+// Lit la sortie (buffer, taille) : bufSortie / nTaille sont agrandis par l'appelant si besoin.
+PROCÉDURE INTERNE _VerrouLit(bufSortie est un Buffer, nLongueur est un entier système) : chaîne
+RENVOYER UTF8VersChaîne(Gauche(bufSortie, nLongueur))
+
+// ---- bibliothèque, erreurs ----------------------------------------------------------------
+
+PROCÉDURE VerrouVersion() : chaîne
+VerrouCharge()
+nTaille est un entier système = 64
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_version", &bufSortie, nTaille)
+	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_version")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+PROCÉDURE VerrouDernierCode() : entier système
+RENVOYER API("verrou", "verrou_last_error_code")
+
+PROCÉDURE VerrouDernierMessage() : chaîne
+nTaille est un entier système = 512
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_last_error_message", &bufSortie, nTaille)
+	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS RENVOYER ""
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+PROCÉDURE VerrouTailleRequise() : entier système
+RENVOYER API("verrou", "verrou_last_required_size")
+
+PROCÉDURE VerrouNomErreur(nCode est un entier système) : chaîne
+bufSortie est un Buffer = Répète(Caractère(0), 64)
+nRes est un entier système = API("verrou", "verrou_error_name", nCode, &bufSortie, 64)
+SI nRes < 0 ALORS RENVOYER "UNKNOWN"
+RENVOYER _VerrouLit(bufSortie, nRes)
+
+// ---- profils ------------------------------------------------------------------------------
+
+// sEnv = "" : variable d'environnement VERROU_ENV, sinon default_environment du fichier.
+PROCÉDURE VerrouProfilOuvre(sFichier est une chaîne, sEnv est une chaîne = "") : entier système
+VerrouCharge()
+bufFichier est un Buffer = _VerrouUTF8(sFichier)
+bufEnv est un Buffer = _VerrouUTF8(sEnv)
+RENVOYER _VerrouVérifie(API("verrou", "verrou_profile_open", &bufFichier, &bufEnv), "verrou_profile_open")
+
+PROCÉDURE VerrouProfilFerme(nProfil est un entier système)
+_VerrouVérifie(API("verrou", "verrou_profile_close", nProfil), "verrou_profile_close")
+
+// JSON : réglages résolus (secrets masqués) et contrôles des certificats.
+PROCÉDURE VerrouProfilDécrit(nProfil est un entier système) : chaîne
+nTaille est un entier système = 8192
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_profile_describe", nProfil, &bufSortie, nTaille)
+	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_profile_describe")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+// ---- connexions ---------------------------------------------------------------------------
+
+// Ouvre le profil gsVerrouProfil pour l'environnement sEnv et se connecte en mTLS.
+PROCÉDURE VerrouConnecte(sEnv est une chaîne = "") : entier système
+nProfil est un entier système = VerrouProfilOuvre(gsVerrouProfil, sEnv)
+nCnx est un entier système = API("verrou", "verrou_connect", nProfil)
+SI nCnx < 0 ALORS
+	sMessage est une chaîne = VerrouDernierMessage()
+	VerrouProfilFerme(nProfil)
+	ErreurDéclenche(1000 - nCnx, ChaîneConstruit("verrou verrou_connect : %1 (%2) : %3", VerrouNomErreur(nCnx), nCnx, sMessage))
+FIN
+VerrouProfilFerme(nProfil)	// la connexion garde sa propre copie des réglages
+RENVOYER nCnx
+
+PROCÉDURE VerrouConnecteProfil(nProfil est un entier système) : entier système
+RENVOYER _VerrouVérifie(API("verrou", "verrou_connect", nProfil), "verrou_connect")
+
+PROCÉDURE VerrouDéconnecte(nCnx est un entier système)
+_VerrouVérifie(API("verrou", "verrou_disconnect", nCnx), "verrou_disconnect")
+
+// JSON : tls_version, cipher, current_user, certificat client (expiration), avertissements.
+PROCÉDURE VerrouInfoConnexion(nCnx est un entier système) : chaîne
+nTaille est un entier système = 4096
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_connection_info", nCnx, &bufSortie, nTaille)
+	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_connection_info")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+// Paramètres : tableau de Variant (entier, réel, booléen, chaîne, Null) → tableau JSON.
+// Ils sont liés aux ? de la requête, jamais recopiés dans le SQL.
+PROCÉDURE INTERNE _VerrouParams(tabParams est un tableau de Variant) : Buffer
+SI tabParams..Occurrence = 0 ALORS RENVOYER _VerrouUTF8("")
+RENVOYER _VerrouUTF8(VariantVersJSON(tabParams))
+
+PROCÉDURE VerrouExécute(nCnx est un entier système, sSQL est une chaîne, tabParams est un tableau de Variant = []) : entier système
+bufSQL est un Buffer = _VerrouUTF8(sSQL)
+bufParams est un Buffer = _VerrouParams(tabParams)
+RENVOYER _VerrouVérifie(API("verrou", "verrou_execute", nCnx, &bufSQL, &bufParams), "verrou_execute")
+
+// Renvoie le JSON {"columns":[...],"rows":[[...],...]} (NULL SQL → null). Si le buffer est
+// trop petit, le nouvel appel immédiat reçoit le résultat gardé : la requête n'est pas rejouée.
+PROCÉDURE VerrouRequête(nCnx est un entier système, sSQL est une chaîne, tabParams est un tableau de Variant = []) : chaîne
+bufSQL est un Buffer = _VerrouUTF8(sSQL)
+bufParams est un Buffer = _VerrouParams(tabParams)
+nTaille est un entier système = 65536
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_query", nCnx, &bufSQL, &bufParams, &bufSortie, nTaille)
+	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_query")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+PROCÉDURE VerrouDébut(nCnx est un entier système)
+_VerrouVérifie(API("verrou", "verrou_begin", nCnx), "verrou_begin")
+
+PROCÉDURE VerrouValide(nCnx est un entier système)
+_VerrouVérifie(API("verrou", "verrou_commit", nCnx), "verrou_commit")
+
+PROCÉDURE VerrouAnnule(nCnx est un entier système)
+_VerrouVérifie(API("verrou", "verrou_rollback", nCnx), "verrou_rollback")
+
+// ---- mots de passe ------------------------------------------------------------------------
+
+PROCÉDURE VerrouHacheurOuvre(sFichier est une chaîne = gsVerrouProfil, sEnv est une chaîne = "") : entier système
+VerrouCharge()
+bufFichier est un Buffer = _VerrouUTF8(sFichier)
+bufEnv est un Buffer = _VerrouUTF8(sEnv)
+RENVOYER _VerrouVérifie(API("verrou", "verrou_hasher_open", &bufFichier, &bufEnv), "verrou_hasher_open")
+
+PROCÉDURE VerrouHacheurFerme(nHacheur est un entier système)
+_VerrouVérifie(API("verrou", "verrou_hasher_close", nHacheur), "verrou_hasher_close")
+
+PROCÉDURE INTERNE _VerrouHacheur() : entier système
+SI gnVerrouHacheur = 0 ALORS gnVerrouHacheur = VerrouHacheurOuvre()
+RENVOYER gnVerrouHacheur
+
+// Hache un mot de passe (Argon2id, sel aléatoire, poivre du profil) : chaîne à stocker.
+PROCÉDURE VerrouHache(sMdp est une chaîne) : chaîne
+bufMdp est un Buffer = _VerrouUTF8(sMdp)
+nTaille est un entier système = 256
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_hash", _VerrouHacheur(), &bufMdp, &bufSortie, nTaille)
+	SI nRes >= 0 ALORS
+		bufMdp = Répète(Caractère(0), Taille(bufMdp))	// efface la copie UTF-8 du mot de passe
+		RENVOYER _VerrouLit(bufSortie, nRes)
+	FIN
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS
+		bufMdp = Répète(Caractère(0), Taille(bufMdp))
+		_VerrouErreur(nRes, "verrou_hash")
+	FIN
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+// VERROU_MATCH (1), VERROU_MATCH_REHASH (2 : bon mot de passe, stocker VerrouHache(sMdp)),
+// VERROU_MISMATCH (0).
+PROCÉDURE VerrouVérifie(sMdp est une chaîne, sHash est une chaîne) : entier système
+bufMdp est un Buffer = _VerrouUTF8(sMdp)
+bufHash est un Buffer = _VerrouUTF8(sHash)
+nRes est un entier système = API("verrou", "verrou_verify", _VerrouHacheur(), &bufMdp, &bufHash)
+bufMdp = Répète(Caractère(0), Taille(bufMdp))
+RENVOYER _VerrouVérifie(nRes, "verrou_verify")
+
+PROCÉDURE VerrouRehashNécessaire(sHash est une chaîne) : booléen
+bufHash est un Buffer = _VerrouUTF8(sHash)
+RENVOYER _VerrouVérifie(API("verrou", "verrou_needs_rehash", _VerrouHacheur(), &bufHash), "verrou_needs_rehash") = 1
