@@ -116,6 +116,43 @@ class Offline(unittest.TestCase):
         self.assertEqual(rc, 1, out + err)
         self.assertNotIn("s3cret-pw", out + err)
 
+    def test_backup_check(self):
+        d = os.path.join(self.tmp, "backups")
+        os.mkdir(d)
+        self.assertEqual(run("backup", "check", d)[0], 2)                       # none
+        old = os.path.join(d, "mariadb_2026-01-01.sql.gz.gpg")
+        with open(old, "w") as f:
+            f.write("old\n")
+        subprocess.run(["touch", "-d", "3 days ago", old], check=True)
+        rc, out, _ = run("backup", "check", d)
+        self.assertEqual(rc, 1)
+        self.assertTrue(out.startswith("BACKUP WARNING"))
+        self.assertEqual(run("backup", "check", d, "--max-age", "4d")[0], 0)
+        new = os.path.join(d, "mariadb_2026-01-04.sql.gz.gpg")
+        with open(new, "w") as f:
+            f.write("new\n")
+        subprocess.run(["touch", "-d", "2 hours ago", new], check=True)
+        self.assertEqual(run("backup", "check", d, "--max-age", "30h")[0], 0)
+        self.assertEqual(run("backup", "check", d, "--max-age", "1h")[0], 1)
+        self.assertEqual(run("backup", "check", d, "--pattern", "*.tar")[0], 2)
+        # Checksums with the real sha256sum.
+        self.assertEqual(run("backup", "check", d, "--verify-checksums")[0], 2)  # sidecar missing
+        subprocess.run("sha256sum mariadb_2026-01-04.sql.gz.gpg > mariadb_2026-01-04.sql.gz.gpg.sha256",
+                       shell=True, cwd=d, check=True)
+        rc, out, _ = run("backup", "check", d, "--verify-checksums", "--json")
+        self.assertEqual(rc, 0, out)
+        j = json.loads(out)
+        self.assertEqual(j["checksum"], "ok")
+        self.assertEqual(j["matching_files"], 2)
+        self.assertTrue(j["newest"]["path"].endswith("mariadb_2026-01-04.sql.gz.gpg"))
+        with open(new, "a") as f:
+            f.write("tampered\n")
+        rc, out, _ = run("backup", "check", d, "--verify-checksums", "--json")
+        self.assertEqual(rc, 2)
+        self.assertEqual(json.loads(out)["checksum"], "mismatch")
+        self.assertEqual(run("backup", "check", os.path.join(self.tmp, "nope"))[0], 3)
+        self.assertEqual(run("backup", "check", d, "--max-age", "soon")[0], 3)
+
 
 @unittest.skipUnless(BED and os.path.exists(os.path.join(BED, "testbed.env")), "test bed not running")
 class Bed(unittest.TestCase):

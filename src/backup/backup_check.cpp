@@ -1,0 +1,230 @@
+// Backup freshness: the newest file matching a glob, its age, and optionally its .sha256
+// sidecar. Ages come from mtime (what `touch -d` and rsync --times preserve), not the name,
+// because names are only a convention while mtime is what the backup job actually left.
+#include "verrou/backup.hpp"
+
+#include <fnmatch.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "verrou/error.hpp"
+
+namespace verrou {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+std::string iso8601(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string human_age(long long s) {
+    if (s >= 86400) return std::to_string(s / 86400) + "d" + std::to_string((s % 86400) / 3600) + "h";
+    if (s >= 3600) return std::to_string(s / 3600) + "h" + std::to_string((s % 3600) / 60) + "m";
+    return std::to_string(s / 60) + "m";
+}
+
+// Streams the file: backups are gigabytes, never read them whole.
+std::string sha256_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(Code::InvalidArgument, "cannot read " + path);
+    MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+        throw Error(Code::Crypto, "SHA-256 unavailable");
+    }
+    std::vector<char> buf(1 << 16);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto n = in.gcount();
+        if (n > 0 && EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(n)) != 1) {
+            throw Error(Code::Crypto, "SHA-256 update failed");
+        }
+    }
+    if (in.bad()) throw Error(Code::InvalidArgument, "read error on " + path);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) throw Error(Code::Crypto, "SHA-256 final failed");
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < len; ++i) {
+        hex += kHex[md[i] >> 4];
+        hex += kHex[md[i] & 0xf];
+    }
+    return hex;
+}
+
+// sha256sum format: "<64 hex>  <name>" or "<64 hex> *<name>" (binary mode); the first
+// line whose name is the backup's file name (or a lone hash) is the one that counts.
+std::optional<std::string> sidecar_hash(const std::string& sidecar, const std::string& file_name) {
+    std::ifstream in(sidecar);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.size() < 64) continue;
+        std::string hash = line.substr(0, 64);
+        bool hex = true;
+        for (auto& c : hash) {
+            if (!std::isxdigit(static_cast<unsigned char>(c))) hex = false;
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        if (!hex) continue;
+        std::string rest = line.substr(64);
+        if (rest.empty()) return hash;
+        if (rest.size() < 2 || rest[0] != ' ' || (rest[1] != ' ' && rest[1] != '*')) continue;
+        const std::string name = rest.substr(2);
+        if (name == file_name || fs::path(name).filename() == file_name) return hash;
+    }
+    return std::nullopt;
+}
+
+void set(BackupCheckResult& r, int code, std::string message) {
+    static constexpr const char* kNames[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+    r.exit_code = code;
+    r.status = kNames[code];
+    r.message = std::move(message);
+}
+
+}  // namespace
+
+std::string_view backup_checksum_name(BackupChecksum c) noexcept {
+    switch (c) {
+        case BackupChecksum::NotChecked: return "not_checked";
+        case BackupChecksum::Ok: return "ok";
+        case BackupChecksum::Missing: return "missing";
+        case BackupChecksum::Mismatch: return "mismatch";
+        case BackupChecksum::Malformed: return "malformed";
+    }
+    return "malformed";
+}
+
+long long parse_duration(std::string_view text) {
+    const auto bad = [&] {
+        return Error(Code::InvalidArgument, "invalid duration '" + std::string(text) +
+                                                "' (expected a number with s, m, h or d, e.g. 30h)");
+    };
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front()))) throw bad();
+    long long n = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
+        n = n * 10 + (text[i] - '0');
+        if (n > 100LL * 365 * 86400) throw bad();
+    }
+    const std::string_view unit = text.substr(i);
+    if (unit.empty() || unit == "s") return n;
+    if (unit == "m") return n * 60;
+    if (unit == "h") return n * 3600;
+    if (unit == "d") return n * 86400;
+    throw bad();
+}
+
+BackupCheckResult check_backups(const BackupCheckOptions& o) {
+    BackupCheckResult r;
+    std::error_code ec;
+    fs::directory_iterator it(o.dir, ec);
+    if (ec) {
+        set(r, 3, "cannot read backup folder " + o.dir + ": " + ec.message());
+        return r;
+    }
+    std::optional<fs::path> newest;
+    struct stat newest_st {};
+    for (const auto& entry : it) {
+        const std::string name = entry.path().filename().string();
+        if (::fnmatch(o.pattern.c_str(), name.c_str(), FNM_PERIOD) != 0) continue;
+        struct stat st {};
+        // stat (not lstat): a symlinked "latest" backup counts as its target.
+        if (::stat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        ++r.matching_files;
+        if (!newest || st.st_mtime > newest_st.st_mtime) {
+            newest = entry.path();
+            newest_st = st;
+        }
+    }
+    if (!newest) {
+        set(r, 2, "no backup matching '" + o.pattern + "' in " + o.dir);
+        return r;
+    }
+    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    r.newest = fs::absolute(*newest).string();
+    r.newest_age_seconds = static_cast<long long>(now - newest_st.st_mtime);
+    r.newest_size = static_cast<std::uintmax_t>(newest_st.st_size);
+    r.newest_mtime = iso8601(newest_st.st_mtime);
+    const std::string what = "newest backup " + newest->filename().string() + " is " +
+                             human_age(r.newest_age_seconds < 0 ? 0 : r.newest_age_seconds) + " old";
+
+    if (o.verify_checksums) {
+        const std::string sidecar = newest->string() + ".sha256";
+        if (!fs::exists(sidecar, ec)) {
+            r.checksum = BackupChecksum::Missing;
+            set(r, 2, what + "; checksum file " + fs::path(sidecar).filename().string() + " is missing");
+            return r;
+        }
+        const auto expected = sidecar_hash(sidecar, newest->filename().string());
+        if (!expected) {
+            r.checksum = BackupChecksum::Malformed;
+            set(r, 2, what + "; " + fs::path(sidecar).filename().string() + " has no sha256sum line for it");
+            return r;
+        }
+        r.expected_sha256 = *expected;
+        try {
+            r.actual_sha256 = sha256_file(newest->string());
+        } catch (const Error& e) {
+            set(r, 3, what + "; " + std::string(e.message()));
+            return r;
+        }
+        if (r.actual_sha256 != r.expected_sha256) {
+            r.checksum = BackupChecksum::Mismatch;
+            set(r, 2, what + "; SHA-256 MISMATCH (file corrupted or truncated)");
+            return r;
+        }
+        r.checksum = BackupChecksum::Ok;
+    }
+    const std::string sum = r.checksum == BackupChecksum::Ok ? ", checksum OK" : "";
+    if (r.newest_age_seconds > o.max_age_seconds) {
+        set(r, 1, what + " (max " + human_age(o.max_age_seconds) + ")" + sum);
+    } else {
+        set(r, 0, what + sum);
+    }
+    return r;
+}
+
+std::string backup_result_to_json(const BackupCheckOptions& o, const BackupCheckResult& r) {
+    using nlohmann::json;
+    json j{{"status", r.status},
+           {"exit_code", r.exit_code},
+           {"message", r.message},
+           {"dir", o.dir},
+           {"pattern", o.pattern},
+           {"max_age_seconds", o.max_age_seconds},
+           {"matching_files", r.matching_files},
+           {"checksum", std::string(backup_checksum_name(r.checksum))}};
+    if (r.newest) {
+        j["newest"] = json{{"path", *r.newest},
+                           {"age_seconds", r.newest_age_seconds},
+                           {"size", r.newest_size},
+                           {"mtime", r.newest_mtime},
+                           {"expected_sha256", r.expected_sha256},
+                           {"actual_sha256", r.actual_sha256}};
+    } else {
+        j["newest"] = nullptr;
+    }
+    return j.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace verrou
