@@ -1,0 +1,45 @@
+// verrou/pki.hpp — a small certificate authority for dev and recette environments, built on
+// OpenSSL's C API (no `openssl` process). One CA per environment, EC P-256, SHA-256.
+//
+// Layout under `root` (the --dir of `verrou pki`):
+//   <root>/<env>/ca.crt, ca.key         the environment's CA ("verrou <env> CA")
+//   <root>/<env>/crl.pem                its CRL, regenerated on every revocation
+//   <root>/<env>/index.json             issued and revoked serials (the CA's database)
+//   <root>/<env>/issued/<name>.crt|key  issued certificates and keys
+// Keys are written mode 0600 through a temporary file (O_EXCL, write, fsync) that is then
+// linked into place, so a file is either complete or absent, and an existing file is never
+// overwritten (Error(INVALID_ARGUMENT) naming it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace verrou::pki {
+
+struct Issued {
+    std::string cert_path;
+    std::string key_path;
+    std::string subject;     // "/CN=app_user-prod"
+    std::string serial_hex;  // upper-case hex
+    std::string not_after;   // ISO 8601 UTC
+};
+
+/// Creates <root>/<env>/ with a self-signed CA (CN "verrou <env> CA") and an empty CRL.
+Issued init_ca(const std::string& root, const std::string& env, int days = 3650);
+
+/// Server certificate: CN = first host (or first IP), SAN DNS:hosts + IP:ips, EKU serverAuth.
+Issued issue_server(const std::string& root, const std::string& env, const std::vector<std::string>& hosts,
+                    const std::vector<std::string>& ips, int days = 397);
+
+/// Client certificate for MariaDB's REQUIRE SUBJECT: CN "<user>-<env>", EKU clientAuth.
+Issued issue_client(const std::string& root, const std::string& env, const std::string& user, int days = 365);
+
+/// Revokes a certificate issued by this CA (by serial, upper/lower hex, or by its file) and
+/// regenerates the CRL. Returns the CRL path. Unknown serial → Error(INVALID_ARGUMENT).
+std::string revoke_serial(const std::string& root, const std::string& env, const std::string& serial_hex);
+std::string revoke_certificate(const std::string& root, const std::string& env, const std::string& cert_path);
+
+/// Rewrites <root>/<env>/crl.pem from index.json (valid `crl_days`). Returns its path.
+std::string generate_crl(const std::string& root, const std::string& env, int crl_days = 30);
+
+}  // namespace verrou::pki

@@ -1,0 +1,23 @@
+// Internal: crash-safe file writes for the PKI.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+namespace verrou::pki_detail {
+
+/// Writes `data` to a new file `path` with `mode`: temp file (O_CREAT|O_EXCL), write, fsync,
+/// link(2) into place (fails if `path` exists: never overwrites), fsync the folder.
+/// Throws Error(INVALID_ARGUMENT) if `path` exists, Error(INTERNAL) on I/O errors.
+void write_new_file(const std::string& path, std::string_view data, mode_t mode);
+
+/// Same, but replaces `path` if it exists (rename(2)): for the CRL and the index.
+void replace_file(const std::string& path, std::string_view data, mode_t mode);
+
+/// Creates a folder (and parents) with `mode`; ok if it exists.
+void make_dirs(const std::string& path, mode_t mode);
+
+std::string read_text(const std::string& path);
+
+}  // namespace verrou::pki_detail
