@@ -153,6 +153,37 @@ class Offline(unittest.TestCase):
         self.assertEqual(run("backup", "check", os.path.join(self.tmp, "nope"))[0], 3)
         self.assertEqual(run("backup", "check", d, "--max-age", "soon")[0], 3)
 
+    def test_pki(self):
+        d = os.path.join(self.tmp, "pki")
+        rc, out, err = run("pki", "init-ca", "--env", "prod", "--dir", d)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("/CN=verrou prod CA", out)
+        rc, _, err = run("pki", "issue-server", "--env", "prod", "--dir", d, "--host", "db.prod.local",
+                         "--ip", "127.0.0.1")
+        self.assertEqual(rc, 0, err)
+        rc, out, err = run("pki", "issue-client", "--env", "prod", "--dir", d, "--user", "app_user", "--days", "365")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("/CN=app_user-prod", out)
+        ca = os.path.join(d, "prod", "ca.crt")
+        client = os.path.join(d, "prod", "issued", "app_user-prod.crt")
+        server = os.path.join(d, "prod", "issued", "db.prod.local.crt")
+        self.assertEqual(os.stat(os.path.join(d, "prod", "issued", "app_user-prod.key")).st_mode & 0o777, 0o600)
+        for cert in (client, server):
+            self.assertEqual(subprocess.run(["openssl", "verify", "-CAfile", ca, cert], capture_output=True).returncode, 0)
+        # Refuses to overwrite: CRITICAL.
+        self.assertEqual(run("pki", "issue-client", "--env", "prod", "--dir", d, "--user", "app_user")[0], 2)
+        self.assertEqual(run("pki", "revoke", "--env", "prod", "--dir", d, "--cert", client)[0], 0)
+        crl = os.path.join(d, "prod", "crl.pem")
+        p = subprocess.run(["openssl", "verify", "-crl_check", "-CAfile", ca, "-CRLfile", crl, client],
+                           capture_output=True, text=True)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("revoked", p.stdout + p.stderr)
+        self.assertEqual(run("pki", "revoke", "--env", "prod", "--dir", d)[0], 3)   # neither --serial nor --cert
+        # cert inspect on what pki issued.
+        rc, out, _ = run("cert", "inspect", server)
+        self.assertEqual(rc, 0)
+        self.assertIn("DNS:db.prod.local, IP:127.0.0.1", out)
+
 
 @unittest.skipUnless(BED and os.path.exists(os.path.join(BED, "testbed.env")), "test bed not running")
 class Bed(unittest.TestCase):

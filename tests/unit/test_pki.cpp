@@ -1,0 +1,189 @@
+// verrou::pki against the openssl CLI as an independent oracle: chains verify, names,
+// SAN and EKU are right, keys are 0600 and never overwritten, a revoked certificate fails
+// `openssl verify -crl_check`, and verrou's own validator accepts the issued material.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "verrou/certificate.hpp"
+#include "verrou/error.hpp"
+#include "verrou/pki.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    std::string dir;
+    TempDir() {
+        std::string t = (fs::temp_directory_path() / "verrou-pki-XXXXXX").string();
+        REQUIRE(::mkdtemp(t.data()) != nullptr);
+        dir = t;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
+struct Run {
+    int status = -1;
+    std::string out;
+};
+
+// Paths come from mkdtemp (no quotes or spaces), so plain shell quoting is enough.
+Run sh(const std::string& cmd) {
+    Run r;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int st = ::pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+bool contains(const std::string& h, const std::string& n) { return h.find(n) != std::string::npos; }
+
+mode_t mode_of(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 0777;
+}
+
+}  // namespace
+
+TEST_CASE("pki: init-ca, issue-server, issue-client verified by openssl") {
+    TempDir t;
+    const auto ca = verrou::pki::init_ca(t.dir, "recette");
+    CHECK(ca.subject == "/CN=verrou recette CA");
+    CHECK(mode_of(ca.key_path) == 0600);
+    CHECK(mode_of(t.dir + "/recette") == 0700);
+    CHECK(fs::exists(t.dir + "/recette/crl.pem"));
+
+    const auto ca_text = sh("openssl x509 -noout -text -in " + ca.cert_path);
+    CHECK(contains(ca_text.out, "CA:TRUE"));
+    CHECK(contains(ca_text.out, "Certificate Sign, CRL Sign"));
+    CHECK(contains(ca_text.out, "prime256v1"));
+    CHECK(contains(ca_text.out, "ecdsa-with-SHA256"));
+
+    const auto srv = verrou::pki::issue_server(t.dir, "recette", {"db.recette.local", "localhost"}, {"127.0.0.1"}, 90);
+    CHECK(srv.subject == "/CN=db.recette.local");
+    CHECK(mode_of(srv.key_path) == 0600);
+    const auto srv_verify = sh("openssl verify -purpose sslserver -CAfile " + ca.cert_path + " " + srv.cert_path);
+    CHECK_MESSAGE(srv_verify.status == 0, srv_verify.out);
+    const auto srv_text = sh("openssl x509 -noout -text -in " + srv.cert_path);
+    CHECK(contains(srv_text.out, "DNS:db.recette.local, DNS:localhost, IP Address:127.0.0.1"));
+    CHECK(contains(srv_text.out, "TLS Web Server Authentication"));
+    CHECK(contains(srv_text.out, "CA:FALSE"));
+    CHECK(contains(sh("openssl x509 -noout -checkhost db.recette.local -in " + srv.cert_path).out, "does match"));
+    // Key and certificate belong together.
+    CHECK(sh("openssl pkey -pubout -in " + srv.key_path).out == sh("openssl x509 -pubkey -noout -in " + srv.cert_path).out);
+
+    const auto cli = verrou::pki::issue_client(t.dir, "recette", "app_user", 365);
+    CHECK(cli.subject == "/CN=app_user-recette");
+    const auto cli_verify = sh("openssl verify -purpose sslclient -CAfile " + ca.cert_path + " " + cli.cert_path);
+    CHECK_MESSAGE(cli_verify.status == 0, cli_verify.out);
+    CHECK(sh("openssl verify -purpose sslserver -CAfile " + ca.cert_path + " " + cli.cert_path).status != 0);
+    const auto cli_text = sh("openssl x509 -noout -text -in " + cli.cert_path);
+    CHECK(contains(cli_text.out, "TLS Web Client Authentication"));
+
+    // Validity window: --days is honoured.
+    const auto info = verrou::inspect_certificate(cli.cert_path);
+    CHECK(info.days_left >= 364);
+    CHECK(info.days_left <= 365);
+    CHECK(info.serial_hex == cli.serial_hex);
+    CHECK(verrou::inspect_certificate(srv.cert_path).days_left <= 90);
+
+    // A certificate from another environment's CA does not verify against this one.
+    const auto other = verrou::pki::init_ca(t.dir, "dev");
+    CHECK(sh("openssl verify -CAfile " + other.cert_path + " " + cli.cert_path).status != 0);
+}
+
+TEST_CASE("pki: verrou's validator accepts the issued client material for its environment") {
+    TempDir t;
+    const auto ca = verrou::pki::init_ca(t.dir, "prod");
+    const auto cli = verrou::pki::issue_client(t.dir, "prod", "app_user");
+    verrou::Profile p;
+    p.environment = "prod";
+    p.user = "app_user";
+    p.host = "db.prod.local";
+    p.tls.ca = ca.cert_path;
+    p.tls.cert = cli.cert_path;
+    p.tls.key = cli.key_path;
+    p.tls.crl = t.dir + "/prod/crl.pem";
+    p.tls.expected_cert_cn = "app_user-prod";
+    p.tls.strict_permissions = true;
+    const auto report = verrou::validate_tls_material(p);
+    for (const auto& f : report.findings) INFO(f.check << ": " << f.message);
+    CHECK(report.ok());
+    CHECK(report.warnings().empty());
+
+    verrou::pki::revoke_certificate(t.dir, "prod", cli.cert_path);
+    const auto after = verrou::validate_tls_material(p);
+    REQUIRE(after.first_failure() != nullptr);
+    CHECK(after.first_failure()->code == verrou::Code::CertRevoked);
+}
+
+TEST_CASE("pki: revoke → CRL regenerated, openssl verify -crl_check fails for it only") {
+    TempDir t;
+    const auto ca = verrou::pki::init_ca(t.dir, "dev");
+    const auto a = verrou::pki::issue_client(t.dir, "dev", "app_user");
+    const auto b = verrou::pki::issue_client(t.dir, "dev", "backup_user");
+    const std::string crl = t.dir + "/dev/crl.pem";
+    const std::string check = "openssl verify -crl_check -CAfile " + ca.cert_path + " -CRLfile " + crl + " ";
+    CHECK(sh(check + a.cert_path).status == 0);
+
+    CHECK(verrou::pki::revoke_serial(t.dir, "dev", a.serial_hex) == crl);
+    const auto revoked = sh(check + a.cert_path);
+    CHECK(revoked.status != 0);
+    CHECK(contains(revoked.out, "certificate revoked"));
+    CHECK(sh(check + b.cert_path).status == 0);
+    CHECK(sh("openssl crl -noout -CAfile " + ca.cert_path + " -in " + crl).status == 0);  // signature
+
+    // By file, lower-case serial, twice: idempotent.
+    verrou::pki::revoke_certificate(t.dir, "dev", b.cert_path);
+    std::string lower = a.serial_hex;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    verrou::pki::revoke_serial(t.dir, "dev", lower);
+    CHECK(sh(check + b.cert_path).status != 0);
+    const auto listing = sh("openssl crl -noout -text -in " + crl).out;
+    CHECK(contains(listing, a.serial_hex));
+    CHECK(contains(listing, b.serial_hex));
+
+    CHECK_THROWS_AS(verrou::pki::revoke_serial(t.dir, "dev", "DEADBEEF"), verrou::Error);
+}
+
+TEST_CASE("pki: refuses to overwrite, leaves no temporary files, checks inputs") {
+    TempDir t;
+    verrou::pki::init_ca(t.dir, "dev");
+    CHECK_THROWS_AS(verrou::pki::init_ca(t.dir, "dev"), verrou::Error);
+    const auto first = verrou::pki::issue_client(t.dir, "dev", "app_user");
+    const std::string before = sh("cat " + first.key_path).out;
+    try {
+        verrou::pki::issue_client(t.dir, "dev", "app_user");
+        FAIL("overwrote an existing certificate");
+    } catch (const verrou::Error& e) {
+        CHECK(contains(std::string(e.message()), "refusing to overwrite"));
+    }
+    CHECK(sh("cat " + first.key_path).out == before);
+    for (const auto& entry : fs::recursive_directory_iterator(t.dir)) {
+        CHECK_MESSAGE(!contains(entry.path().filename().string(), ".tmp."), entry.path().string());
+    }
+    CHECK_THROWS_AS(verrou::pki::issue_client(t.dir, "dev", "../evil"), verrou::Error);
+    CHECK_THROWS_AS(verrou::pki::issue_client(t.dir, "../x", "app_user"), verrou::Error);
+    CHECK_THROWS_AS(verrou::pki::issue_server(t.dir, "dev", {}, {"not-an-ip"}), verrou::Error);
+    CHECK_THROWS_AS(verrou::pki::issue_server(t.dir, "dev", {}, {}), verrou::Error);
+    CHECK_THROWS_AS(verrou::pki::issue_client(t.dir, "nope", "app_user"), verrou::Error);  // no CA there
+    CHECK_THROWS_AS(verrou::pki::issue_client(t.dir, "dev", "u2", 0), verrou::Error);
+}
