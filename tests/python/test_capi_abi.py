@@ -173,6 +173,14 @@ class TestInputs(LibTestCase):
         e = self.assertVerrouError("CONFIG_UNREADABLE", self.v.profile_open, "/nonexistent/profils-été-日本.json")
         self.assertIn("profils-été-日本", e.message)
 
+    def test_hostile_paths(self):
+        for path in ("/dev/zero", "/", "/proc/self/mem"):
+            with self.assertRaises(verrou.VerrouError) as cm:
+                self.v.profile_open(path)
+            self.assertEqual(cm.exception.name, "CONFIG_UNREADABLE", cm.exception)
+            with self.assertRaises(verrou.VerrouError):
+                self.v.hasher_open(path)
+
     def test_unknown_environment(self):
         e = self.assertVerrouError("CONFIG_UNKNOWN_ENVIRONMENT", self.v.profile_open, hasher_profile(self.tmp), "prdo")
         self.assertIn("dev", e.message)
