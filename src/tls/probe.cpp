@@ -1,5 +1,9 @@
 #include "tls/probe.hpp"
 
+// Windows socket headers first: <wincrypt.h> defines X509_NAME & co. as macros, which
+// OpenSSL's headers undo only when they come after it.
+#include "net/socket.hpp"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -7,13 +11,10 @@
 #include <array>
 #include <cstring>
 
-#ifdef _WIN32
-#include <ws2tcpip.h>
-#else
+#ifndef _WIN32
 #include <arpa/inet.h>
 #endif
 
-#include "net/socket.hpp"
 #include "tls/x509.hpp"
 #include "verrou/secret.hpp"
 

@@ -4,7 +4,7 @@
 #   capi: verrou.h compiled as C and C++ for x86_64 and i686 (with a static_assert that the
 #         functions are __stdcall on i686 and that verrou_int is pointer-sized), then every
 #         capi/*.cpp with -fsyntax-only for both.
-#   core: the core's platform-dependent files (src/net/socket.cpp, src/secret/secret.cpp).
+#   core: the core's platform-dependent files (socket, secrets, TLS probe, validation cache).
 #
 # The -posix compilers are used: the win32 thread model has no std::mutex (MSVC does).
 # OpenSSL / nlohmann headers are the Linux ones, exposed alone through a private include dir
@@ -98,7 +98,7 @@ S
 else
   for arch in x86_64 i686; do
     gxx=$(cc_for $arch g++)
-    for f in src/net/socket.cpp src/secret/secret.cpp; do
+    for f in src/net/socket.cpp src/secret/secret.cpp src/tls/probe.cpp src/db/validation_cache.cpp; do
       run "$arch $f" "$gxx" -std=c++20 -Wall -Wextra -fsyntax-only -I"$repo/include" -I"$repo/src" -isystem "$inc" "$repo/$f"
     done
   done
