@@ -122,6 +122,8 @@ FUNCTIONS = {
     "verrou_hash": (_I, _S, _B, _I),
     "verrou_verify": (_I, _S, _S),
     "verrou_needs_rehash": (_I, _S),
+    "verrou_doctor": (_S, _S, _B, _I),
+    "verrou_cert_check": (_I, _B, _I),
 }
 
 Text = Union[str, bytes, None]
@@ -283,3 +285,12 @@ class Verrou:
 
     def needs_rehash(self, hasher: int, stored: Text) -> bool:
         return self._check(self.raw.verrou_needs_rehash(hasher, _c(stored))) == 1
+
+    # ---- diagnosis and monitoring ---------------------------------------------------------
+    def doctor(self, path: Text, environment: Text = None) -> dict:
+        """The layered diagnosis of docs/doctor.md: report["status"], report["exit_code"]."""
+        return json.loads(self._out(self.raw.verrou_doctor, _c(path), _c(environment)))
+
+    def cert_check(self, profile: int) -> dict:
+        """Local certificate check: {"status", "exit_code" (0/1/2), "environment", "certificates"}."""
+        return json.loads(self._out(self.raw.verrou_cert_check, profile))

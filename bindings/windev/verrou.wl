@@ -224,3 +224,34 @@ RENVOYER _VerrouVérifie(nRes, "verrou_verify")
 PROCÉDURE VerrouRehashNécessaire(sHash est une chaîne) : booléen
 bufHash est un Buffer = _VerrouUTF8(sHash)
 RENVOYER _VerrouVérifie(API("verrou", "verrou_needs_rehash", _VerrouHacheur(), &bufHash), "verrou_needs_rehash") = 1
+
+// ---- diagnostic et supervision ------------------------------------------------------------
+
+// Diagnostic couche par couche (profil, secrets, certificats, DNS, TCP, TLS, authentification
+// SQL) : JSON de docs/doctor.md. Le verdict est dans le JSON : "status" et "exit_code"
+// (0 OK, 1 avertissement, 2 critique, 3 inconnu). Un buffer trop petit : le nouvel appel
+// immédiat reçoit le rapport gardé, sans refaire le diagnostic.
+PROCÉDURE VerrouDiagnostic(sEnv est une chaîne = "", sFichier est une chaîne = gsVerrouProfil) : chaîne
+VerrouCharge()
+bufFichier est un Buffer = _VerrouUTF8(sFichier)
+bufEnv est un Buffer = _VerrouUTF8(sEnv)
+nTaille est un entier système = 16384
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_doctor", &bufFichier, &bufEnv, &bufSortie, nTaille)
+	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_doctor")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+// Contrôle local des certificats d'un profil ouvert (sans réseau) : JSON avec "status" et
+// "exit_code" (0 OK, 1 expiration proche, 2 expiré ou invalide).
+PROCÉDURE VerrouCertificatsContrôle(nProfil est un entier système) : chaîne
+nTaille est un entier système = 8192
+BOUCLE
+	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_cert_check", nProfil, &bufSortie, nTaille)
+	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_cert_check")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN

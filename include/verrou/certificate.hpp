@@ -52,6 +52,7 @@ struct ValidationReport {
     bool using_next_certificate = false;
 
     bool ok() const noexcept;                          // no Failed finding
+    CheckStatus worst_status() const noexcept;         // Failed > Warning > Ok (monitoring)
     const CheckFinding* first_failure() const noexcept;
     std::vector<Warning> warnings() const;             // every Warning finding
     void throw_if_failed() const;                      // Error(first failure's code, message)

@@ -786,6 +786,15 @@ CertificateInfo inspect_certificate(const std::string& pem_path) {
     return tls::describe(certs.front().get(), pem_path);
 }
 
+CheckStatus ValidationReport::worst_status() const noexcept {
+    CheckStatus worst = CheckStatus::Ok;
+    for (const auto& f : findings) {
+        if (f.status == CheckStatus::Failed) return CheckStatus::Failed;
+        if (f.status == CheckStatus::Warning) worst = CheckStatus::Warning;
+    }
+    return worst;
+}
+
 bool ValidationReport::ok() const noexcept { return first_failure() == nullptr; }
 
 const CheckFinding* ValidationReport::first_failure() const noexcept { return first_failed(findings); }
@@ -851,7 +860,8 @@ std::string validation_report_to_json(const ValidationReport& report) {
                         {"findings", std::move(findings)},
                         {"ca", report.ca ? info_to_json(*report.ca) : nlohmann::json(nullptr)},
                         {"client", report.client ? info_to_json(*report.client) : nlohmann::json(nullptr)}};
-    return j.dump(2);
+    // Paths may hold bytes that are not UTF-8: replace them rather than throw.
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace verrou
