@@ -333,6 +333,17 @@ void skip_rest(DoctorReport& r) {
     }
 }
 
+// A bug or resource exhaustion: still a report, never an exception out of the doctor. The first
+// step not yet run takes the blame; the rest are skipped.
+void report_internal_error(DoctorReport& r, const std::exception& e) {
+    for (auto& s : r.steps) {
+        if (s.status == DoctorStatus::Skipped && r.stopped_at.empty()) {
+            fail(r, s, Code::Internal, std::string("internal error: ") + e.what(), nullptr);
+        }
+    }
+    skip_rest(r);
+}
+
 void run_from_profile(DoctorReport& r, const Profile& p, const std::string* path, std::string_view env) {
     r.environment = p.environment;
     describe_profile(step_of(r, "profile"), p);
@@ -397,13 +408,7 @@ DoctorReport run_doctor(const std::string& profile_path, std::string_view enviro
         r.profile_path = p->source_file.empty() ? profile_path : p->source_file;
         run_from_profile(r, *p, &profile_path, p->environment);
     } catch (const std::exception& e) {
-        // A bug or resource exhaustion: still a report, never an exception out of the doctor.
-        for (auto& s : r.steps) {
-            if (s.status == DoctorStatus::Skipped && r.stopped_at.empty()) {
-                fail(r, s, Code::Internal, std::string("internal error: ") + e.what(), nullptr);
-            }
-        }
-        skip_rest(r);
+        report_internal_error(r, e);
     }
     return r;
 }
@@ -413,12 +418,7 @@ DoctorReport run_doctor(const Profile& profile) {
     try {
         run_from_profile(r, profile, nullptr, profile.environment);
     } catch (const std::exception& e) {
-        for (auto& s : r.steps) {
-            if (s.status == DoctorStatus::Skipped && r.stopped_at.empty()) {
-                fail(r, s, Code::Internal, std::string("internal error: ") + e.what(), nullptr);
-            }
-        }
-        skip_rest(r);
+        report_internal_error(r, e);
     }
     return r;
 }
