@@ -344,6 +344,64 @@ class Bed(unittest.TestCase):
                                       os.path.join(BED, "secrets", "app_user_password"))
         self.assertEqual(rc, 0, err)
 
+    def test_pki_material_against_a_real_server(self):
+        """What `verrou pki` issues works in production shape: a mariadbd serving verrou's
+        server certificate, an account requiring verrou's client subject and issuer, a verified
+        mTLS session through `verrou doctor`; after `revoke` the CRL stops the client locally."""
+        d = os.path.join(self.tmp, "pki")
+        for args in (["init-ca"], ["issue-server", "--host", "localhost", "--ip", "127.0.0.1"],
+                     ["issue-client", "--user", "app_user", "--days", "30"]):
+            rc, _, err = self.run_clean("pki", *args, "--env", "recette", "--dir", d)
+            self.assertEqual(rc, 0, err)
+        env_dir = os.path.join(d, "recette")
+        issued = os.path.join(env_dir, "issued")
+        sql = os.path.join(self.tmp, "require.sql")
+        with open(sql, "w") as f:
+            f.write("ALTER USER 'app_user'@'%' REQUIRE SUBJECT '/CN=app_user-recette' "
+                    "AND ISSUER '/CN=verrou recette CA';\n")
+        testbed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testbed", "testbed.sh")
+        p = subprocess.run(["bash", testbed, "serve", BED, "pkirecette", os.path.join(env_dir, "ca.crt"),
+                            os.path.join(issued, "localhost.crt"), os.path.join(issued, "localhost.key"), sql],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        port = int(p.stdout.strip().splitlines()[-1])
+        try:
+            profile = os.path.join(self.tmp, "recette.json")
+            env = {"host": "127.0.0.1", "port": port, "user": "app_user", "database": "appdb",
+                   "connect_timeout": 5, "password_file": os.path.join(BED, "secrets", "app_user_password"),
+                   "ssl_ca": os.path.join(env_dir, "ca.crt"), "ssl_crl": os.path.join(env_dir, "crl.pem"),
+                   "ssl_cert": os.path.join(issued, "app_user-recette.crt"),
+                   "ssl_key": os.path.join(issued, "app_user-recette.key")}
+            with open(profile, "w") as f:
+                json.dump({"environments": {"recette": env}}, f)
+            rc, out, err = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
+            j = json.loads(out)
+            # 30 days left is inside the default 30-day warning window: WARNING, every step run.
+            self.assertIn(rc, (0, 1), out + err)
+            self.assertEqual([s["status"] for s in j["steps"]][-1], "OK", out)
+            self.assertEqual(j["session"]["current_user"], "app_user@%")
+            self.assertEqual(j["session"]["ssl_version"], "TLSv1.3")
+            # The bed's dev certificate is not what this server's account requires.
+            env_dev = dict(env, ssl_cert=self.pki("dev/app_user.crt"), ssl_key=self.pki("dev/app_user.key"),
+                           expected_cert_cn="app_user-dev")
+            with open(profile, "w") as f:
+                json.dump({"environments": {"recette": env_dev}}, f)
+            rc, out, _ = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
+            self.assertEqual(rc, 2, out)
+            # Revoked through verrou pki: refused before the network, naming the CRL.
+            with open(profile, "w") as f:
+                json.dump({"environments": {"recette": env}}, f)
+            rc, _, err = self.run_clean("pki", "revoke", "--env", "recette", "--dir", d,
+                                        "--cert", env["ssl_cert"])
+            self.assertEqual(rc, 0, err)
+            rc, out, _ = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
+            j = json.loads(out)
+            self.assertEqual(rc, 2, out)
+            self.assertEqual(j["stopped_at"], "certificates")
+            self.assertIn("revoked", out.lower())
+        finally:
+            subprocess.run(["bash", testbed, "stop", BED, "pkirecette"], capture_output=True, timeout=120)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -5,6 +5,11 @@
 #   testbed.sh down DIR      stop every server of DIR (always safe to call)
 #   testbed.sh selftest DIR  prove the bed with the stock `mariadb` client
 #   testbed.sh status DIR    list the servers and whether they answer
+#   testbed.sh serve DIR NAME CA CERT KEY [SQL]
+#                            on a running bed, start one more strict server (TLS 1.3 only,
+#                            require_secure_transport) with the given material — e.g. what
+#                            `verrou pki` issued — run SQL as root, print its port
+#   testbed.sh stop DIR NAME stop that one server
 #
 # Servers (see docs/testbed.md): strict (dev CA, TLS 1.3 only, require_secure_transport,
 # CRL), tls12 (TLS 1.2 only), plain (no TLS), wrongname (certificate for another host),
@@ -12,7 +17,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cmd=${1:?usage: testbed.sh up|down|selftest|status DIR}
+cmd=${1:?usage: testbed.sh up|down|selftest|status|serve|stop DIR ...}
 root=${2:?usage: testbed.sh $cmd DIR}
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
@@ -84,8 +89,10 @@ make_template_datadir() {  # one mariadb-install-db run, copied for every server
   fi
 }
 
-start_server() {  # start_server NAME
-  local name=$1 d="$servers_dir/$1" port
+start_server() {  # start_server NAME [TLS ARGS...] — the bed's own TLS arguments by default
+  local name=$1 d="$servers_dir/$1" port tls_args
+  shift
+  if [ $# -gt 0 ]; then tls_args="$*"; else tls_args=$(server_tls_args "$name"); fi
   port=$(free_port)
   rm -rf "$d"; mkdir -p "$d" "$sock_dir"
   cp -a "$root/template" "$d/data"
@@ -95,7 +102,7 @@ start_server() {  # start_server NAME
     --skip-name-resolve --skip-log-bin --performance-schema=OFF --innodb-buffer-pool-size=16M \
     --innodb-log-file-size=8M --innodb-use-native-aio=0 --max-connections=300 \
     --character-set-server=utf8mb4 --init-file="$root/init.sql" \
-    $(server_tls_args "$name") > "$d/stdout.log" 2>&1 &
+    $tls_args > "$d/stdout.log" 2>&1 &
   echo "$!" > "$d/launcher.pid"
   echo "$port" > "$d/port"
 }
@@ -119,20 +126,17 @@ wait_server() {  # wait_server NAME — until the socket answers, or print the e
   return 1
 }
 
-stop_all() {
-  local name d pid
-  for name in "${SERVERS[@]}"; do
+stop_servers() {  # stop_servers NAME... — TERM all first (they stop in parallel), then wait
+  local name d pid f
+  for name in "$@"; do
     d="$servers_dir/$name"
-    [ -d "$d" ] || continue
     for f in "$d/mysqld.pid" "$d/launcher.pid"; do
       [ -f "$f" ] || continue
-      pid=$(cat "$f")
-      kill -TERM "$pid" 2> /dev/null || true
+      kill -TERM "$(cat "$f")" 2> /dev/null || true
     done
   done
-  for name in "${SERVERS[@]}"; do
+  for name in "$@"; do
     d="$servers_dir/$name"
-    [ -d "$d" ] || continue
     for f in "$d/mysqld.pid" "$d/launcher.pid"; do
       [ -f "$f" ] || continue
       pid=$(cat "$f")
@@ -141,6 +145,14 @@ stop_all() {
     done
     rm -rf "$d/data"
   done
+}
+
+stop_all() {  # every server of the bed, the ones `serve` added included
+  local names=() d
+  for d in "$servers_dir"/*/; do
+    [ -d "$d" ] && names+=("$(basename "$d")")
+  done
+  [ ${#names[@]} -eq 0 ] || stop_servers "${names[@]}"
   rm -rf "$sock_dir"
 }
 
@@ -180,8 +192,9 @@ case $cmd in
     log "down"
     ;;
   status)
-    for name in "${SERVERS[@]}"; do
-      d="$servers_dir/$name"
+    for d in "$servers_dir"/*/; do
+      [ -d "$d" ] || continue
+      name=$(basename "$d")
       if mariadb-admin --no-defaults --socket="$sock_dir/$name.sock" -uroot ping > /dev/null 2>&1; then
         echo "$name: up on 127.0.0.1:$(cat "$d/port")"
       else
@@ -192,6 +205,25 @@ case $cmd in
   selftest)
     bash "$here/selftest.sh" "$root"
     ;;
+  serve)
+    name=${3:?usage: testbed.sh serve DIR NAME CA CERT KEY [SQL]}
+    ca=${4:?CA file}; cert=${5:?certificate file}; key=${6:?key file}; sql=${7:-}
+    [[ $name =~ ^[a-z0-9]{1,16}$ ]] || { echo "testbed: server name must be [a-z0-9]{1,16}" >&2; exit 2; }
+    for n in "${SERVERS[@]}"; do [ "$n" != "$name" ] || { echo "testbed: '$name' is one of the bed's own servers" >&2; exit 2; }; done
+    [ -f "$root/testbed.env" ] || { echo "testbed: no bed running in $root" >&2; exit 2; }
+    stop_servers "$name"
+    start_server "$name" "--ssl-ca=$ca --ssl-cert=$cert --ssl-key=$key --tls-version=TLSv1.3 --require-secure-transport=ON"
+    wait_server "$name" || { stop_servers "$name"; exit 1; }
+    if [ -n "$sql" ]; then
+      mariadb --no-defaults --socket="$sock_dir/$name.sock" -uroot < "$sql" || { stop_servers "$name"; exit 1; }
+    fi
+    cat "$servers_dir/$name/port"
+    ;;
+  stop)
+    name=${3:?usage: testbed.sh stop DIR NAME}
+    stop_servers "$name"
+    rm -rf "${servers_dir:?}/$name"
+    ;;
   *)
-    echo "usage: testbed.sh up|down|selftest|status DIR" >&2; exit 2 ;;
+    echo "usage: testbed.sh up|down|selftest|status|serve|stop DIR ..." >&2; exit 2 ;;
 esac
