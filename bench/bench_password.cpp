@@ -100,6 +100,14 @@ void bench_pbkdf2(bool sha256, std::uint32_t iterations, int rounds) {
                                                reinterpret_cast<const unsigned char*>(pw.data()), pw.size(), salt,
                                                sizeof salt, iterations, a.data(), out_len);
                   }, {}});
+    if (sha256) {  // SHA-512 has one path; SHA-256 also has the SSSE3 one (pbkdf2_fast.cpp)
+        cs.push_back({"verrou pbkdf2_hmac_portable (no SSSE3)", [&] {
+                          verrou::pwd::pbkdf2_hmac_portable(verrou::pwd::Pbkdf2Prf::Sha256,
+                                                            reinterpret_cast<const unsigned char*>(pw.data()),
+                                                            pw.size(), salt, sizeof salt, iterations, a.data(),
+                                                            out_len);
+                      }, {}});
+    }
     cs.push_back({"OpenSSL PKCS5_PBKDF2_HMAC", [&] {
                       PKCS5_PBKDF2_HMAC(pw.data(), static_cast<int>(pw.size()), salt, sizeof salt,
                                         static_cast<int>(iterations), sha256 ? EVP_sha256() : EVP_sha512(),

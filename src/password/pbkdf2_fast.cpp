@@ -24,6 +24,9 @@
 
 #include <cstring>
 #include <type_traits>
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#endif
 
 #include "verrou/error.hpp"
 
@@ -70,11 +73,20 @@ inline void store_state(unsigned char* p, const typename H::Word* h) noexcept {
     for (std::size_t i = 0; i < 8; ++i) store_be(p + i * sizeof(typename H::Word), h[i]);
 }
 
+/// Default state → block writer: byte order fixed word by word.
+struct PlainStore {
+    template <class H>
+    static inline void store(unsigned char* p, const typename H::Word* h) noexcept {
+        store_state<H>(p, h);
+    }
+};
+
 #if defined(__GNUC__)
+#define VERROU_ALWAYS_INLINE inline __attribute__((always_inline))
 // SHA-256 state → block with 16-byte stores. The SHA-NI / AVX block functions read the block
 // with 16-byte loads; feeding them from eight 4-byte stores defeats store-to-load
 // forwarding and stalls every compression. A byte swap on 4 lanes at once (plain SSE2
-// shifts, no CPU dispatch needed) keeps the loop at the compressions' pace.
+// shifts, no CPU dispatch needed) keeps the loop near the compressions' pace.
 typedef std::uint32_t U32x4 __attribute__((vector_size(16)));
 template <>
 inline void store_state<Sha256>(unsigned char* p, const Sha256::Word* h) noexcept {
@@ -85,6 +97,29 @@ inline void store_state<Sha256>(unsigned char* p, const Sha256::Word* h) noexcep
         std::memcpy(p + i * 4, &v, sizeof v);
     }
 }
+#else
+#define VERROU_ALWAYS_INLINE inline
+#endif
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define VERROU_PBKDF2_SSSE3 1
+// The state → block hop is on the critical path of every compression (the next block is the
+// previous digest), so its latency counts: one SSSE3 byte shuffle per 4 words (latency 1)
+// instead of the shift/mask/or chain above took PBKDF2-HMAC-SHA256 from 1.14x to 1.08x the
+// compression limit (docs/benchmarks.md). SSSE3 is not in the x86-64 baseline: used only
+// when the CPU has it (every CPU with SHA-NI does), chosen once per call.
+struct Ssse3Store {
+    template <class H>
+    __attribute__((target("ssse3"))) static inline void store(unsigned char* p,
+                                                                              const std::uint32_t* h) noexcept {
+        static_assert(std::is_same_v<H, Sha256>);
+        const __m128i swap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
+        const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h));
+        const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_shuffle_epi8(lo, swap));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(p + 16), _mm_shuffle_epi8(hi, swap));
+    }
+};
 #endif
 
 /// A block holding one digest (filled per iteration) then SHA padding for a message of
@@ -97,8 +132,8 @@ void prepare_block(unsigned char* b) noexcept {
     store_be(b + H::block - 8, bits);  // high half of a 128-bit length field stays zero
 }
 
-template <class H>
-void pbkdf2(const unsigned char* pw, std::size_t pw_len, const unsigned char* salt, std::size_t salt_len,
+template <class H, class Store>
+VERROU_ALWAYS_INLINE void pbkdf2(const unsigned char* pw, std::size_t pw_len, const unsigned char* salt, std::size_t salt_len,
             std::uint32_t iterations, unsigned char* out, std::size_t out_len) {
     using Word = typename H::Word;
     constexpr std::size_t nwords = 8;
@@ -149,10 +184,10 @@ void pbkdf2(const unsigned char* pw, std::size_t pw_len, const unsigned char* sa
         for (std::uint32_t j = 1; j < iterations; ++j) {
             std::memcpy(work.h, istate, sizeof istate);
             H::transform(&work, iblock);
-            store_state<H>(oblock, work.h);
+            Store::template store<H>(oblock, work.h);
             std::memcpy(work.h, ostate, sizeof ostate);
             H::transform(&work, oblock);
-            store_state<H>(iblock, work.h);
+            Store::template store<H>(iblock, work.h);
             for (std::size_t w = 0; w < nwords; ++w) acc[w] ^= work.h[w];
         }
 
@@ -176,21 +211,49 @@ void pbkdf2(const unsigned char* pw, std::size_t pw_len, const unsigned char* sa
     OPENSSL_cleanse(acc, sizeof acc);
 }
 
-}  // namespace
+#ifdef VERROU_PBKDF2_SSSE3
+// The whole loop is compiled for SSSE3 so the shuffle inlines into it.
+__attribute__((target("ssse3"))) void pbkdf2_sha256_ssse3(const unsigned char* pw, std::size_t pw_len,
+                                                          const unsigned char* salt, std::size_t salt_len,
+                                                          std::uint32_t iterations, unsigned char* out,
+                                                          std::size_t out_len) {
+    pbkdf2<Sha256, Ssse3Store>(pw, pw_len, salt, salt_len, iterations, out, out_len);
+}
+#endif
 
-void pbkdf2_hmac(Pbkdf2Prf prf, const unsigned char* password, std::size_t password_len,
-                 const unsigned char* salt, std::size_t salt_len, std::uint32_t iterations,
-                 unsigned char* out, std::size_t out_len) {
+void check_arguments(const unsigned char* password, std::size_t password_len, const unsigned char* salt,
+                     std::size_t salt_len, std::uint32_t iterations, const unsigned char* out, std::size_t out_len) {
     if (iterations == 0) throw Error(Code::InvalidArgument, "PBKDF2: iteration count must be at least 1");
     if (out_len == 0 || out == nullptr) throw Error(Code::InvalidArgument, "PBKDF2: output length must be at least 1");
     if ((password_len > 0 && password == nullptr) || (salt_len > 0 && salt == nullptr)) {
         throw Error(Code::InvalidArgument, "PBKDF2: null buffer with non-zero length");
     }
+}
+
+}  // namespace
+
+void pbkdf2_hmac_portable(Pbkdf2Prf prf, const unsigned char* password, std::size_t password_len,
+                          const unsigned char* salt, std::size_t salt_len, std::uint32_t iterations,
+                          unsigned char* out, std::size_t out_len) {
+    check_arguments(password, password_len, salt, salt_len, iterations, out, out_len);
     if (prf == Pbkdf2Prf::Sha256) {
-        pbkdf2<Sha256>(password, password_len, salt, salt_len, iterations, out, out_len);
+        pbkdf2<Sha256, PlainStore>(password, password_len, salt, salt_len, iterations, out, out_len);
     } else {
-        pbkdf2<Sha512>(password, password_len, salt, salt_len, iterations, out, out_len);
+        pbkdf2<Sha512, PlainStore>(password, password_len, salt, salt_len, iterations, out, out_len);
     }
+}
+
+void pbkdf2_hmac(Pbkdf2Prf prf, const unsigned char* password, std::size_t password_len,
+                 const unsigned char* salt, std::size_t salt_len, std::uint32_t iterations,
+                 unsigned char* out, std::size_t out_len) {
+#ifdef VERROU_PBKDF2_SSSE3
+    static const bool has_ssse3 = __builtin_cpu_supports("ssse3");
+    if (prf == Pbkdf2Prf::Sha256 && has_ssse3) {
+        check_arguments(password, password_len, salt, salt_len, iterations, out, out_len);
+        return pbkdf2_sha256_ssse3(password, password_len, salt, salt_len, iterations, out, out_len);
+    }
+#endif
+    pbkdf2_hmac_portable(prf, password, password_len, salt, salt_len, iterations, out, out_len);
 }
 
 }  // namespace verrou::pwd

@@ -15,4 +15,10 @@ void pbkdf2_hmac(Pbkdf2Prf prf, const unsigned char* password, std::size_t passw
                  const unsigned char* salt, std::size_t salt_len, std::uint32_t iterations,
                  unsigned char* out, std::size_t out_len);
 
+/// The same without CPU-specific code (pbkdf2_hmac picks the fastest path the CPU has); kept
+/// callable so the tests hold every path to OpenSSL's output, whatever the test machine.
+void pbkdf2_hmac_portable(Pbkdf2Prf prf, const unsigned char* password, std::size_t password_len,
+                          const unsigned char* salt, std::size_t salt_len, std::uint32_t iterations,
+                          unsigned char* out, std::size_t out_len);
+
 }  // namespace verrou::pwd
