@@ -71,12 +71,11 @@ VERROU_API verrou_int VERROU_CALL verrou_cert_check(verrou_int profile, char* bu
     return guarded([&] {
         const auto object = get_as<ProfileObject>(profile, Kind::Profile);
         const ValidationReport report = validate_tls_material(object->profile);
-        static constexpr const char* status_names[] = {"OK", "WARNING", "CRITICAL"};
-        const int exit_code = report.worst_status() == CheckStatus::Failed    ? 2
-                              : report.worst_status() == CheckStatus::Warning ? 1
-                                                                              : 0;
+        const CheckStatus worst = report.worst_status();
+        // Nagios codes, as `verrou cert check` exits; "status" uses the doctor's words.
+        const int exit_code = worst == CheckStatus::Failed ? 2 : worst == CheckStatus::Warning ? 1 : 0;
         json j;
-        j["status"] = status_names[exit_code];
+        j["status"] = std::string(check_status_name(worst));
         j["exit_code"] = exit_code;
         j["environment"] = object->profile.environment;
         j["certificates"] = json::parse(validation_report_to_json(report));

@@ -225,14 +225,15 @@ VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_needs_rehash(verrou_in
 
 /** Walks the layers of one profile environment (profile, secrets, certificates, DNS, TCP, TLS,
  * SQL authentication), stopping at the first failure; writes the JSON report of
- * docs/doctor.md and returns its length. The verdict is in the JSON: "status"
- * (OK / WARNING / CRITICAL / UNKNOWN) and "exit_code" (Nagios 0..3). A problem of the profile,
+ * docs/doctor.md and returns its length. The verdict is in the JSON: "status" (worst step:
+ * OK / WARNING / FAILED) and "exit_code" (Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). A problem of the profile,
  * network or server is a step of the report, not an error of this call. When the buffer is too
  * small, an immediate retry with the same arguments gets the same report without re-running. */
 VERROU_API verrou_int VERROU_CALL verrou_doctor(const char *path, const char *environment, char *buf, verrou_int size);
 
-/** Local certificate check of an open profile for monitoring: JSON {"status", "exit_code"
- * (0 OK, 1 inside expiry_warning_days, 2 expired or invalid), "environment", "certificates"};
+/** Local certificate check of an open profile for monitoring: JSON {"status" (OK / WARNING /
+ * FAILED), "exit_code" (Nagios: 0 OK, 1 inside expiry_warning_days or another warning,
+ * 2 expired or invalid), "environment", "certificates"};
  * returns its length. No network traffic. */
 VERROU_API verrou_int VERROU_CALL verrou_cert_check(verrou_int profile, char *buf, verrou_int size);
 

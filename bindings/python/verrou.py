@@ -292,5 +292,5 @@ class Verrou:
         return json.loads(self._out(self.raw.verrou_doctor, _c(path), _c(environment)))
 
     def cert_check(self, profile: int) -> dict:
-        """Local certificate check: {"status", "exit_code" (0/1/2), "environment", "certificates"}."""
+        """Local certificate check: {"status" (OK/WARNING/FAILED), "exit_code" (0/1/2), "environment", "certificates"}."""
         return json.loads(self._out(self.raw.verrou_cert_check, profile))

@@ -228,7 +228,8 @@ RENVOYER _VerrouVérifie(API("verrou", "verrou_needs_rehash", _VerrouHacheur(), 
 // ---- diagnostic et supervision ------------------------------------------------------------
 
 // Diagnostic couche par couche (profil, secrets, certificats, DNS, TCP, TLS, authentification
-// SQL) : JSON de docs/doctor.md. Le verdict est dans le JSON : "status" et "exit_code"
+// SQL) : JSON de docs/doctor.md. Le verdict est dans le JSON : "status" (OK / WARNING /
+// FAILED) et "exit_code"
 // (0 OK, 1 avertissement, 2 critique, 3 inconnu). Un buffer trop petit : le nouvel appel
 // immédiat reçoit le rapport gardé, sans refaire le diagnostic.
 PROCÉDURE VerrouDiagnostic(sEnv est une chaîne = "", sFichier est une chaîne = gsVerrouProfil) : chaîne
@@ -244,8 +245,8 @@ BOUCLE
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
 
-// Contrôle local des certificats d'un profil ouvert (sans réseau) : JSON avec "status" et
-// "exit_code" (0 OK, 1 expiration proche, 2 expiré ou invalide).
+// Contrôle local des certificats d'un profil ouvert (sans réseau) : JSON avec "status"
+// (OK / WARNING / FAILED) et "exit_code" (0 OK, 1 expiration proche, 2 expiré ou invalide).
 PROCÉDURE VerrouCertificatsContrôle(nProfil est un entier système) : chaîne
 nTaille est un entier système = 8192
 BOUCLE

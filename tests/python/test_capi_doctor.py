@@ -46,7 +46,7 @@ class TestDoctor(LibTestCase):
 
 class TestCertCheck(LibTestCase):
     def test_ok_warning_critical(self):
-        cases = [("app_user", 0, "OK"), ("expiring", 1, "WARNING"), ("expired", 2, "CRITICAL")]
+        cases = [("app_user", 0, "OK"), ("expiring", 1, "WARNING"), ("expired", 2, "FAILED")]
         for name, code, status in cases:
             with self.subTest(name=name):
                 path = bed_profile(self.tmp, cert="dev/" + name)

@@ -338,7 +338,7 @@ TEST_CASE("profile: inline password is warned and never shown") {
     CHECK_FALSE(contains(c.message(), "Hunter2"));
 }
 
-TEST_CASE("profile: ssl_mode REQUIRED needs allow_unverified_server; no plaintext mode") {
+TEST_CASE("profile: ssl_mode REQUIRED needs allow_unverified_server, and no mode allows plaintext") {
     TempDir dir;
     const std::string req = dir.write("r.ini", kMinimal + "ssl_mode = REQUIRED\n");
     const Error e = error_of([&] { load_profile(req, "dev"); });
