@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# run-demo.sh BED_DIR BUILD_DIR — the end-to-end demo on a running test bed:
+# run-demo.sh BED_DIR BUILD_DIR [c|cpp|python] — an end-to-end example on a running test bed:
 # writes a JSON profile for the bed (password_file → bed secrets, ssl_* → bed PKI, hashing
-# with the bed's pepper file) into BED_DIR, then runs the C example, which loads
-# BUILD_DIR's libverrou.so by path and resolves its functions by name, as WinDev does.
+# with the bed's pepper file) into a fresh folder of BED_DIR, then runs one example (default:
+# the C one, which loads BUILD_DIR's libverrou.so by path and resolves its functions by name,
+# as WinDev does). Each example exits non-zero unless every step, verdicts included, is right;
+# CTest runs all three (examples: ...).
 set -euo pipefail
 bed=${1:?usage: run-demo.sh BED_DIR BUILD_DIR}
 build=${2:?usage: run-demo.sh BED_DIR BUILD_DIR}
+example=${3:-c}
 bed=$(cd "$bed" && pwd)
 build=$(cd "$build" && pwd)
 # shellcheck disable=SC1091
@@ -13,8 +16,10 @@ build=$(cd "$build" && pwd)
 
 lib="$build/capi/libverrou.so"
 [ -e "$lib" ] || { echo "run-demo: $lib not built" >&2; exit 1; }
-profile="$bed/verrou-demo.json"
 umask 077
+work=$(mktemp -d "$bed/demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+profile="$work/verrou-demo.json"
 cat > "$profile" <<JSON
 {
   "default_environment": "dev",
@@ -40,5 +45,16 @@ cat > "$profile" <<JSON
   }
 }
 JSON
-echo "=== verrou C ABI demo: $build/examples/demo_c (profile $profile) ==="
-"$build/examples/demo_c" "$lib" "$profile" dev
+case $example in
+  c)
+    echo "=== verrou C ABI demo: $build/examples/demo_c (profile $profile) ==="
+    "$build/examples/demo_c" "$lib" "$profile" dev ;;
+  cpp)
+    echo "=== verrou C++ demo (static core): $build/examples/demo_cpp ==="
+    "$build/examples/demo_cpp" "$profile" dev ;;
+  python)
+    echo "=== verrou Python demo (ctypes): examples/python/demo.py ==="
+    python3 "$(dirname "${BASH_SOURCE[0]}")/python/demo.py" "$lib" "$profile" dev ;;
+  *)
+    echo "run-demo: unknown example '$example' (c, cpp, python)" >&2; exit 2 ;;
+esac

@@ -164,9 +164,11 @@ int main(int argc, char **argv) {
     verdict = v.verify(hasher, password, text);
     if (verdict < 0) die("verrou_verify", verdict);
     printf("verify right:   %ld (1 = match)\n", (long)verdict);
+    if (verdict != 1) { fprintf(stderr, "demo: the right password did not match\n"); return 1; }
     verdict = v.verify(hasher, "Correct horse battery staple", text);
     if (verdict < 0) die("verrou_verify", verdict);
     printf("verify wrong:   %ld (0 = mismatch)\n", (long)verdict);
+    if (verdict != 0) { fprintf(stderr, "demo: a wrong password was not refused\n"); return 1; }
     free(text);
 
     v.hasher_close(hasher);

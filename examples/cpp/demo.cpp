@@ -28,9 +28,15 @@ int main(int argc, char** argv) {
 
         const verrou::PasswordHasher hasher = verrou::load_password_hasher(argv[1], argv[2]);
         const std::string stored = hasher.hash("correct horse battery staple");
+        const verrou::VerifyResult right = hasher.verify("correct horse battery staple", stored);
+        const verrou::VerifyResult wrong = hasher.verify("wrong", stored);
         std::cout << "hash: " << stored << "\n"
-                  << "verify right: " << static_cast<int>(hasher.verify("correct horse battery staple", stored)) << "\n"
-                  << "verify wrong: " << static_cast<int>(hasher.verify("wrong", stored)) << "\n";
+                  << "verify right: " << static_cast<int>(right) << "\n"
+                  << "verify wrong: " << static_cast<int>(wrong) << "\n";
+        if (right != verrou::VerifyResult::Match || wrong != verrou::VerifyResult::Mismatch) {
+            std::cerr << "demo_cpp: unexpected verdicts\n";
+            return 1;
+        }
     } catch (const verrou::Error& e) {
         std::cerr << "demo_cpp: " << verrou::code_name(e.code()) << " (" << static_cast<int>(e.code())
                   << "): " << e.what() << "\n";

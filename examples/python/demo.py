@@ -25,8 +25,13 @@ def main(argv):
         hasher = v.hasher_open(argv[2], argv[3])
         stored = v.hash(hasher, "correct horse battery staple")
         print("hash:", stored)
-        print("verify right:", v.verify(hasher, "correct horse battery staple", stored))
-        print("verify wrong:", v.verify(hasher, "wrong", stored))
+        right = v.verify(hasher, "correct horse battery staple", stored)
+        wrong = v.verify(hasher, "wrong", stored)
+        print("verify right:", right)
+        print("verify wrong:", wrong)
+        if (right, wrong) != (1, 0):
+            print("demo.py: unexpected verdicts", file=sys.stderr)
+            return 1
         v.hasher_close(hasher)
         v.disconnect(cnx)
         v.profile_close(prof)
