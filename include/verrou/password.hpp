@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,8 @@ inline constexpr std::uint32_t argon2_parallelism_max = 255;
 inline constexpr std::uint32_t pbkdf2_iterations_max = 100'000'000;
 inline constexpr std::size_t pepper_min_bytes = 32;
 inline constexpr std::size_t key_id_max_chars = 32;
+inline constexpr std::size_t legacy_salt_max_bytes = 1024;    // WinDev legacy salt column
+inline constexpr std::size_t legacy_pepper_max_bytes = 4096;  // WinDev legacy pepper (no minimum)
 }  // namespace limits
 
 /// Defaults are today's OWASP Password Storage Cheat Sheet values.
@@ -61,11 +64,33 @@ struct Pepper {
 
 enum class VerifyResult : int { Mismatch = 0, Match = 1, MatchRehash = 2 };
 
+/// Legacy WinDev-style records: salt string and Base64 PBKDF2(PRF, password + pepper, salt,
+/// iterations, output_bytes) stored in two columns (docs/hashing.md, "Migrating a WinDev table").
+enum class LegacyPrf { Sha256, Sha512, Sha3_256 };
+std::string_view legacy_prf_name(LegacyPrf prf) noexcept;  // "sha256", "sha512", "sha3-256"
+
+/// How the old application derived its records (the same for every row of its table).
+struct WindevLegacyParams {
+    LegacyPrf prf = LegacyPrf::Sha256;
+    std::uint32_t iterations = 0;     // 1 .. limits::pbkdf2_iterations_max
+    std::uint32_t output_bytes = 32;  // limits::hash_min_bytes .. limits::hash_max_bytes
+};
+
+/// The profile's `hashing.windev_legacy` section, resolved: parameters and the old
+/// application's pepper (any length up to limits::legacy_pepper_max_bytes; empty when the
+/// records were made without one).
+struct WindevLegacySettings {
+    WindevLegacyParams params;
+    SecretBuffer pepper;
+};
+
 class PasswordHasher {
 public:
     /// `current_key_id` names the pepper used for new hashes; empty means "no pepper".
-    /// Older peppers stay in `peppers` for verification. Throws HASH_POLICY / SECRET_TOO_SHORT.
-    PasswordHasher(HashPolicy policy, std::vector<Pepper> peppers, std::string current_key_id);
+    /// Older peppers stay in `peppers` for verification. `windev_legacy` enables
+    /// verify_windev_legacy(). Throws HASH_POLICY / SECRET_TOO_SHORT.
+    PasswordHasher(HashPolicy policy, std::vector<Pepper> peppers, std::string current_key_id,
+                   std::optional<WindevLegacySettings> windev_legacy = std::nullopt);
 
     /// A fresh random salt from RAND_bytes; returns the PHC string.
     std::string hash(std::string_view password) const;
@@ -75,6 +100,17 @@ public:
     /// True when `stored` (well-formed) is below the current policy. Throws on malformed input.
     bool needs_rehash(std::string_view stored) const;
 
+    /// A WinDev legacy record (the salt column and the Base64 hash column as stored), with the
+    /// PRF, iterations, output length and pepper of the hasher's windev_legacy settings.
+    /// MatchRehash (right password: store hash(password) instead) or Mismatch. Throws
+    /// HASH_POLICY when the hasher has no windev_legacy settings, HASH_MALFORMED for a bad
+    /// Base64 column, PASSWORD_EMPTY / PASSWORD_TOO_LONG like verify().
+    VerifyResult verify_windev_legacy(std::string_view password, std::string_view salt,
+                                      std::string_view stored_base64) const;
+    bool has_windev_legacy() const noexcept { return windev_legacy_.has_value(); }
+    /// The legacy parameters (never the pepper), or nullopt without windev_legacy settings.
+    std::optional<WindevLegacyParams> windev_legacy_params() const;
+
     const HashPolicy& policy() const noexcept { return policy_; }
     const std::string& current_key_id() const noexcept { return current_key_id_; }
 
@@ -82,11 +118,11 @@ private:
     HashPolicy policy_;
     std::vector<Pepper> peppers_;
     std::string current_key_id_;
+    std::optional<WindevLegacySettings> windev_legacy_;
 };
 
-/// Legacy WinDev-style record: salt string and Base64 PBKDF2(password + pepper) stored in
-/// separate columns. Verifies and always reports MatchRehash on success.
-enum class LegacyPrf { Sha256, Sha512, Sha3_256 };
+/// One legacy record with explicit parameters and pepper (the profile-free form of
+/// PasswordHasher::verify_windev_legacy). Always reports MatchRehash on success.
 struct WindevLegacyRecord {
     std::string salt;            // the salt string exactly as stored
     std::string hash_base64;     // the stored Base64 output
@@ -98,7 +134,7 @@ VerifyResult verify_windev_legacy(std::string_view password, std::string_view pe
                                   const WindevLegacyRecord& record);
 
 /// Builds the hasher from a profile file's hashing section (same environment rules and
-/// secret resolver as load_profile).
+/// secret resolver as load_profile), including the optional `hashing.windev_legacy` section.
 PasswordHasher load_password_hasher(const std::string& profile_path, std::string_view environment = {});
 
 }  // namespace verrou

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "password/kdf.hpp"
+#include "password/legacy.hpp"
 #include "password/pbkdf2_fast.hpp"
 #include "password/phc.hpp"
 #include "verrou/error.hpp"
@@ -92,9 +93,30 @@ void HashPolicy::validate() const {
     }
 }
 
-PasswordHasher::PasswordHasher(HashPolicy policy, std::vector<Pepper> peppers, std::string current_key_id)
-    : policy_(policy), peppers_(std::move(peppers)), current_key_id_(std::move(current_key_id)) {
+PasswordHasher::PasswordHasher(HashPolicy policy, std::vector<Pepper> peppers, std::string current_key_id,
+                               std::optional<WindevLegacySettings> windev_legacy)
+    : policy_(policy),
+      peppers_(std::move(peppers)),
+      current_key_id_(std::move(current_key_id)),
+      windev_legacy_(std::move(windev_legacy)) {
     policy_.validate();
+    if (windev_legacy_) {
+        // The old application's values: bounded like stored records, no OWASP floor (they are
+        // only ever verified, never used for new hashes), and no minimum pepper length.
+        const WindevLegacyParams& p = windev_legacy_->params;
+        switch (p.prf) {
+            case LegacyPrf::Sha256:
+            case LegacyPrf::Sha512:
+            case LegacyPrf::Sha3_256: break;
+            default: policy_error("windev_legacy.prf is not sha256, sha512 or sha3-256");
+        }
+        check_range("windev_legacy.iterations", p.iterations, 1, limits::pbkdf2_iterations_max);
+        check_range("windev_legacy.output_bytes", p.output_bytes, limits::hash_min_bytes, limits::hash_max_bytes);
+        if (windev_legacy_->pepper.size() > limits::legacy_pepper_max_bytes) {
+            policy_error("windev_legacy pepper is " + std::to_string(windev_legacy_->pepper.size()) +
+                         " bytes; at most " + std::to_string(limits::legacy_pepper_max_bytes) + " are accepted");
+        }
+    }
     for (std::size_t i = 0; i < peppers_.size(); ++i) {
         const Pepper& p = peppers_[i];
         if (!pwd::valid_key_id(p.key_id)) {
@@ -177,6 +199,21 @@ VerifyResult PasswordHasher::verify(std::string_view password, std::string_view 
     const bool weaker = weaker_than_policy(h, policy_, current_key_id_);
     if (!equal) return VerifyResult::Mismatch;
     return weaker ? VerifyResult::MatchRehash : VerifyResult::Match;
+}
+
+VerifyResult PasswordHasher::verify_windev_legacy(std::string_view password, std::string_view salt,
+                                                  std::string_view stored_base64) const {
+    if (!windev_legacy_) {
+        policy_error("no WinDev legacy settings: add a hashing.windev_legacy section (prf, iterations, "
+                     "output_bytes, pepper reference) to the profile's environment to verify legacy records");
+    }
+    return pwd::verify_windev_legacy_record(password, windev_legacy_->pepper.view(), salt, stored_base64,
+                                            windev_legacy_->params);
+}
+
+std::optional<WindevLegacyParams> PasswordHasher::windev_legacy_params() const {
+    if (!windev_legacy_) return std::nullopt;
+    return windev_legacy_->params;
 }
 
 bool PasswordHasher::needs_rehash(std::string_view stored) const {

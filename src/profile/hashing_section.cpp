@@ -1,9 +1,11 @@
-// load_password_hasher: the profile's `hashing` keys → HashPolicy + peppers.
+// load_password_hasher: the profile's `hashing` keys → HashPolicy + peppers (+ the optional
+// `hashing.windev_legacy` section: the old WinDev application's PBKDF2 parameters and pepper).
 //
 // Same file, same environment choice and inheritance as load_profile, but the connection
 // keys are not required: a service may use a profile only to hash passwords.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 #include "profile/resolver.hpp"
@@ -17,6 +19,7 @@ namespace {
 using namespace profile_detail;
 
 constexpr std::string_view kPeppers = "hashing.peppers.";
+constexpr std::string_view kLegacy = "hashing.windev_legacy.";
 
 struct HashingReader {
     const Tree& tree;
@@ -45,6 +48,75 @@ HashAlgorithm parse_algorithm(const Value& v) {
     if (s == "pbkdf2-sha512") return HashAlgorithm::Pbkdf2Sha512;
     throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key 'hashing.algorithm': '" + v.text +
                                               "' is not supported; use argon2id, pbkdf2-sha256 or pbkdf2-sha512");
+}
+
+LegacyPrf parse_legacy_prf(const Value& v) {
+    const std::string key = std::string(kLegacy) + "prf";
+    std::string s = read_string(v, key);
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::replace(s.begin(), s.end(), '_', '-');
+    if (s == "sha256" || s == "sha-256") return LegacyPrf::Sha256;
+    if (s == "sha512" || s == "sha-512") return LegacyPrf::Sha512;
+    if (s == "sha3-256") return LegacyPrf::Sha3_256;
+    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key '" + key + "': '" + v.text +
+                                              "' is not supported; use sha256, sha512 or sha3-256 (the HMAC "
+                                              "of the old application's PBKDF2)");
+}
+
+std::size_t digest_bytes(LegacyPrf prf) { return prf == LegacyPrf::Sha512 ? 64 : 32; }
+
+/// The `hashing.windev_legacy` section, or nullopt when the environment has none of its keys.
+std::optional<WindevLegacySettings> read_windev_legacy(const HashingReader& r) {
+    const Value* first = nullptr;  // locates messages about the section as a whole
+    for (const auto& [key, value] : r.section.values) {
+        if (key.rfind(kLegacy, 0) == 0) {
+            first = &value;
+            break;
+        }
+    }
+    if (!first) return std::nullopt;
+    const std::string base(kLegacy);
+    auto required = [&](const char* name) -> const Value& {
+        const Value* v = r.find(base + name);
+        if (!v) {
+            throw Error(Code::ConfigMissingKey,
+                        where_prefix(first->where) + "hashing.windev_legacy is set for environment '" + r.env +
+                            "' but has no '" + name + "' (required: the old application's PBKDF2 " +
+                            (std::string_view(name) == "prf" ? "HMAC: sha256, sha512 or sha3-256)"
+                                                             : "iteration count)"));
+        }
+        return *v;
+    };
+
+    WindevLegacySettings legacy;
+    legacy.params.prf = parse_legacy_prf(required("prf"));
+    legacy.params.iterations =
+        static_cast<std::uint32_t>(read_integer(required("iterations"), base + "iterations"));
+    // Default: the PRF's digest size, as PBKDF2 APIs do (hashlib's dklen=None).
+    legacy.params.output_bytes = static_cast<std::uint32_t>(digest_bytes(legacy.params.prf));
+    r.u32(base + "output_bytes", legacy.params.output_bytes);
+
+    const std::string pb = base + "pepper.";
+    const SecretRef ref = secret_ref_from(r.tree, r.section, pb + "file", pb + "env", pb + "secret", {});
+    if (ref.present()) {
+        const Value* at = nullptr;
+        for (const char* f : {"file", "env", "secret"}) {
+            if (!at) at = r.find(pb + f);
+        }
+        const std::string where = at ? where_prefix(at->where) : r.context();
+        try {
+            // No minimum length: it is the old application's pepper, used only to verify.
+            legacy.pepper = resolve_secret(ref, "WinDev legacy pepper");
+        } catch (const Error& e) {
+            throw Error(e.code(), where + std::string(e.message()));
+        }
+        if (legacy.pepper.size() > limits::legacy_pepper_max_bytes) {
+            throw Error(Code::HashPolicy, where + "WinDev legacy pepper (" + ref.describe() + ") is " +
+                                              std::to_string(legacy.pepper.size()) + " bytes; at most " +
+                                              std::to_string(limits::legacy_pepper_max_bytes) + " are accepted");
+        }
+    }
+    return legacy;
 }
 
 }  // namespace
@@ -123,8 +195,10 @@ PasswordHasher load_password_hasher(const std::string& profile_path, std::string
         peppers.push_back(std::move(pepper));
     }
 
+    std::optional<WindevLegacySettings> legacy = read_windev_legacy(r);
+
     try {
-        return PasswordHasher(policy, std::move(peppers), current);
+        return PasswordHasher(policy, std::move(peppers), current, std::move(legacy));
     } catch (const Error& e) {
         throw Error(e.code(), r.context() + std::string(e.message()));
     }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "verrou/error.hpp"
+#include "verrou/password.hpp"
 
 namespace verrou::profile_detail {
 
@@ -15,7 +16,7 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 44> kKeys{{
+constexpr std::array<KeySpec, 53> kKeys{{
     {"host", KeyType::Text},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
@@ -62,9 +63,28 @@ constexpr std::array<KeySpec, 44> kKeys{{
     {"hashing.peppers.*.value", KeyType::InlineSecret, 0, 0, "pepper"},
     {"hashing.peppers.*.inline", KeyType::InlineSecret, 0, 0, "pepper"},
     {"hashing.peppers.*.pepper", KeyType::InlineSecret, 0, 0, "pepper"},
+    // The old WinDev application's records (PasswordHasher::verify_windev_legacy): its PBKDF2
+    // parameters and its pepper, referenced like the other peppers (no minimum length).
+    {"hashing.windev_legacy.prf", KeyType::Text},
+    {"hashing.windev_legacy.iterations", KeyType::Integer, 1, static_cast<std::int64_t>(limits::pbkdf2_iterations_max)},
+    {"hashing.windev_legacy.output_bytes", KeyType::Integer, static_cast<std::int64_t>(limits::hash_min_bytes),
+     static_cast<std::int64_t>(limits::hash_max_bytes)},
+    {"hashing.windev_legacy.pepper.file", KeyType::Path, 0, 0, "legacy_pepper"},
+    {"hashing.windev_legacy.pepper.env", KeyType::EnvVarName, 0, 0, "legacy_pepper"},
+    {"hashing.windev_legacy.pepper.secret", KeyType::SecretName, 0, 0, "legacy_pepper"},
+    // Refused like inline peppers, and never proposed by "did you mean".
+    {"hashing.windev_legacy.pepper.value", KeyType::InlineSecret, 0, 0, "legacy_pepper"},
+    {"hashing.windev_legacy.pepper.inline", KeyType::InlineSecret, 0, 0, "legacy_pepper"},
+    {"hashing.windev_legacy.pepper.pepper", KeyType::InlineSecret, 0, 0, "legacy_pepper"},
 }};
 
 constexpr std::string_view kPepperPrefix = "hashing.peppers.";
+constexpr std::string_view kLegacy = "hashing.windev_legacy";
+constexpr std::string_view kLegacyPepper = "hashing.windev_legacy.pepper";
+
+bool is_refused_inline_pepper(const KeySpec& k) {
+    return k.type == KeyType::InlineSecret && (k.group == "pepper" || k.group == "legacy_pepper");
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -155,6 +175,18 @@ void validate_section(const Tree& tree, const Section& section) {
                 fail(Code::ConfigInvalidValue, value, key,
                      "pepper id '" + std::string(id) + "' must be 1-32 letters, digits, '_' or '-'");
             }
+            // A value where a sub-section belongs: the JSON parser reports the same (wrong type).
+            // The value is not echoed (it may be a pepper).
+            if (key == kLegacyPepper) {
+                fail(Code::ConfigWrongType, value, key,
+                     "expected a reference (pepper.file, pepper.env or pepper.secret), got a value; "
+                     "peppers cannot be written in the profile");
+            }
+            if (key == kLegacy) {
+                fail(Code::ConfigWrongType, value, key,
+                     "expected a section (prf, iterations, output_bytes, pepper.file / pepper.env / "
+                     "pepper.secret), got a value");
+            }
             std::string msg = "unknown key";
             if (key == "default_environment") {
                 msg = "default_environment is a top-level key: put it before any section or in [verrou] "
@@ -163,15 +195,23 @@ void validate_section(const Tree& tree, const Section& section) {
                 msg += "; a pepper is referenced by exactly one of file, env or secret";
                 const std::string s = suggest_key(field, {"file", "env", "secret"});
                 if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+            } else if (key.rfind(std::string(kLegacyPepper) + ".", 0) == 0) {
+                msg += "; the legacy pepper is referenced by exactly one of pepper.file, pepper.env or pepper.secret";
+                const std::string s = suggest_key(std::string_view(key).substr(kLegacyPepper.size() + 1),
+                                                  {"file", "env", "secret"});
+                if (!s.empty()) msg += " (did you mean 'pepper." + s + "'?)";
             } else {
                 const std::string s = suggest_key(key, section_key_names());
                 if (!s.empty()) msg += " (did you mean '" + s + "'?)";
             }
             fail(Code::ConfigUnknownKey, value, key, msg);
         }
-        if (spec->type == KeyType::InlineSecret && spec->group == "pepper") {
+        if (is_refused_inline_pepper(*spec)) {
             fail(Code::ConfigUnsafe, value, key,
-                 "peppers cannot be written in the profile; reference one with file, env or secret");
+                 spec->group == "pepper"
+                     ? "peppers cannot be written in the profile; reference one with file, env or secret"
+                     : "peppers cannot be written in the profile; reference the legacy pepper with "
+                       "pepper.file, pepper.env or pepper.secret");
         }
         std::string_view id, field;
         if (split_pepper_key(key, id, field) && !is_plain_name(id)) {
@@ -183,9 +223,10 @@ void validate_section(const Tree& tree, const Section& section) {
         if (!group.empty()) {
             auto [it, inserted] = groups.try_emplace(group, key, &value);
             if (!inserted) {
-                const std::string what = group == "password"     ? "password source"
-                                         : group == "passphrase" ? "key passphrase source"
-                                                                 : "reference for pepper '" + std::string(id) + "'";
+                const std::string what = group == "password"        ? "password source"
+                                         : group == "passphrase"    ? "key passphrase source"
+                                         : group == "legacy_pepper" ? "reference for the WinDev legacy pepper"
+                                                                    : "reference for pepper '" + std::string(id) + "'";
                 fail(Code::ConfigDuplicate, value, key,
                      "more than one " + what + ": '" + it->second.first + "' (" +
                          where_prefix(it->second.second->where) + ") and '" + key +
@@ -233,6 +274,7 @@ const KeySpec* find_key(std::string_view dotted) {
 
 bool is_section_prefix(std::string_view dotted) {
     if (dotted == "hashing" || dotted == "hashing.peppers") return true;
+    if (dotted == kLegacy || dotted == kLegacyPepper) return true;
     if (dotted.substr(0, kPepperPrefix.size()) == kPepperPrefix) {
         return dotted.find('.', kPepperPrefix.size()) == std::string_view::npos &&
                dotted.size() > kPepperPrefix.size();
@@ -253,7 +295,7 @@ std::string group_of(std::string_view dotted) {
 std::vector<std::string_view> section_key_names() {
     std::vector<std::string_view> out;
     for (const KeySpec& k : kKeys) {
-        if (k.name.find('*') == std::string_view::npos) out.push_back(k.name);
+        if (k.name.find('*') == std::string_view::npos && !is_refused_inline_pepper(k)) out.push_back(k.name);
     }
     return out;
 }

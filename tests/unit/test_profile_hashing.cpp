@@ -1,6 +1,7 @@
 // Profile `hashing` section → load_password_hasher.
 #include <doctest/doctest.h>
 
+#include "test_password_util.hpp"
 #include "test_profile_support.hpp"
 #include "verrou/error.hpp"
 #include "verrou/password.hpp"
@@ -139,4 +140,179 @@ TEST_CASE("profile hashing: pepper and policy errors") {
 
     const std::string typ = dir.write("ty.ini", "[env.dev.hashing]\nargon2_iterations = two\n");
     CHECK(error_of([&] { load_password_hasher(typ, "dev"); }).code() == Code::ConfigWrongType);
+}
+
+namespace {
+
+// Base64(PBKDF2-HMAC-<digest>(password + pepper, salt, n, len)) from Python's hashlib.
+std::string legacy_record(const char* digest, const std::string& pw, const std::string& pepper,
+                          const std::string& salt, int n, int len) {
+    const std::string py =
+        "import hashlib,base64,sys\n"
+        "h=hashlib.pbkdf2_hmac(sys.argv[1],(sys.argv[2]+sys.argv[3]).encode(),sys.argv[4].encode(),int(sys.argv[5]),int(sys.argv[6]))\n"
+        "print(base64.b64encode(h).decode())\n";
+    return pwtest::run("python3 -c '" + py + "' " + digest + " " + pw + " '" + pepper + "' " + salt + " " +
+                       std::to_string(n) + " " + std::to_string(len));
+}
+
+}  // namespace
+
+TEST_CASE("profile hashing: windev_legacy sections in INI and JSON give the same hasher") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    const std::string old_pepper = "Gr4nd-Mere";  // the old application's: 10 bytes is accepted
+    const std::string prod_pepper = "prodLegacyPepper2019";
+    dir.write("legacy/prod_pepper", prod_pepper + "\n");
+    ::setenv("VERROU_TEST_LEGACY_PEPPER", old_pepper.c_str(), 1);
+    const std::string ini = dir.write("l.ini",
+        "[defaults.hashing.windev_legacy]\n"
+        "prf = sha512\n"
+        "iterations = 5000\n"
+        "[defaults.hashing.windev_legacy.pepper]\n"
+        "env = VERROU_TEST_LEGACY_PEPPER\n"
+        "[env.dev]\n"
+        "[env.prod.hashing]\n"
+        "windev_legacy.prf = SHA3_256\n"
+        "windev_legacy.iterations = 1200\n"
+        "windev_legacy.output_bytes = 20\n"
+        "windev_legacy.pepper.file = legacy/prod_pepper\n"
+        "[env.nopepper.hashing.windev_legacy]\n"
+        "prf = sha256\n"
+        "[env.nopepper.hashing.windev_legacy.pepper]\n"
+        "env = VERROU_TEST_LEGACY_PEPPER\n");
+    const std::string json = dir.write("l.json", R"({
+      "defaults": { "hashing": { "windev_legacy": {
+        "prf": "sha512", "iterations": 5000, "pepper": { "env": "VERROU_TEST_LEGACY_PEPPER" } } } },
+      "environments": {
+        "dev": {},
+        "prod": { "hashing": { "windev_legacy": { "prf": "SHA3_256", "iterations": 1200, "output_bytes": 20,
+                                                  "pepper": { "file": "legacy/prod_pepper" } } } },
+        "nopepper": { "hashing": { "windev_legacy": { "prf": "sha256",
+                                                      "pepper": { "env": "VERROU_TEST_LEGACY_PEPPER" } } } } }
+    })");
+    const std::string dev_record = legacy_record("sha512", "Motdepasse1", old_pepper, "SelDeLaLigne42", 5000, 64);
+    const std::string prod_record = legacy_record("sha3_256", "Motdepasse1", prod_pepper, "SelProd", 1200, 20);
+    const std::string nopepper_record = legacy_record("sha256", "Motdepasse1", old_pepper, "sel", 5000, 32);
+    for (const std::string& f : {ini, json}) {
+        CAPTURE(f);
+        const PasswordHasher dev = load_password_hasher(f, "dev");
+        REQUIRE(dev.windev_legacy_params().has_value());
+        CHECK(dev.windev_legacy_params()->prf == LegacyPrf::Sha512);
+        CHECK(dev.windev_legacy_params()->iterations == 5000);
+        CHECK(dev.windev_legacy_params()->output_bytes == 64);  // default: the PRF's digest size
+        CHECK(dev.verify_windev_legacy("Motdepasse1", "SelDeLaLigne42", dev_record) == VerifyResult::MatchRehash);
+        CHECK(dev.verify_windev_legacy("Motdepasse2", "SelDeLaLigne42", dev_record) == VerifyResult::Mismatch);
+
+        const PasswordHasher prod = load_password_hasher(f, "prod");
+        REQUIRE(prod.windev_legacy_params().has_value());
+        CHECK(prod.windev_legacy_params()->prf == LegacyPrf::Sha3_256);
+        CHECK(prod.windev_legacy_params()->iterations == 1200);
+        CHECK(prod.windev_legacy_params()->output_bytes == 20);
+        // prod's pepper.file replaces the inherited pepper.env as a unit (no duplicate).
+        CHECK(prod.verify_windev_legacy("Motdepasse1", "SelProd", prod_record) == VerifyResult::MatchRehash);
+
+        // Keys are inherited one by one (iterations from defaults), the pepper as a unit.
+        const PasswordHasher np = load_password_hasher(f, "nopepper");
+        CHECK(np.windev_legacy_params()->prf == LegacyPrf::Sha256);
+        CHECK(np.windev_legacy_params()->iterations == 5000);
+        CHECK(np.windev_legacy_params()->output_bytes == 32);
+        CHECK(np.verify_windev_legacy("Motdepasse1", "sel", nopepper_record) == VerifyResult::MatchRehash);
+    }
+    ::unsetenv("VERROU_TEST_LEGACY_PEPPER");
+}
+
+TEST_CASE("profile hashing: windev_legacy without pepper, and profiles without the section") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    const std::string ini = dir.write("n.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\niterations = 1000\n");
+    const std::string json =
+        dir.write("n.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": "sha256", "iterations": 1000}}}}})");
+    const std::string record = legacy_record("sha256", "secret99", "", "abcdefgh", 1000, 32);
+    for (const std::string& f : {ini, json}) {
+        CAPTURE(f);
+        const PasswordHasher h = load_password_hasher(f, "dev");
+        CHECK(h.verify_windev_legacy("secret99", "abcdefgh", record) == VerifyResult::MatchRehash);
+    }
+
+    const std::string plain = dir.write("p.ini", "[env.dev.hashing]\nalgorithm = argon2id\n");
+    const PasswordHasher h = load_password_hasher(plain, "dev");
+    CHECK_FALSE(h.has_windev_legacy());
+    const Error e = error_of([&] { (void)h.verify_windev_legacy("secret99", "abcdefgh", record); });
+    CHECK(e.code() == Code::HashPolicy);
+    CHECK(contains(e.message(), "hashing.windev_legacy"));
+    CHECK_FALSE(contains(e.message(), "secret99"));
+}
+
+TEST_CASE("profile hashing: windev_legacy errors name the file, the line or pointer and the key") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    struct Bad {
+        const char* name;
+        const char* text;
+        Code code;
+        std::vector<std::string> in;   // the message contains each
+        std::vector<std::string> out;  // and none of these (secrets)
+    };
+    const std::vector<Bad> cases = {
+        {"prf.ini", "[env.dev.hashing.windev_legacy]\nprf = md5\niterations = 1000\n", Code::ConfigInvalidValue,
+         {"prf.ini:2", "hashing.windev_legacy.prf", "sha256, sha512 or sha3-256"}, {}},
+        {"prf.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": "md5", "iterations": 1000}}}}})",
+         Code::ConfigInvalidValue, {"prf.json#/environments/dev/hashing/windev_legacy/prf", "sha256"}, {}},
+        {"prft.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": 256, "iterations": 1000}}}}})",
+         Code::ConfigWrongType, {"#/environments/dev/hashing/windev_legacy/prf"}, {}},
+        {"it0.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\niterations = 0\n", Code::ConfigInvalidValue,
+         {"it0.ini:3", "hashing.windev_legacy.iterations", "out of range"}, {}},
+        {"it0.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": "sha256", "iterations": 0}}}}})",
+         Code::ConfigInvalidValue, {"it0.json#/environments/dev/hashing/windev_legacy/iterations", "out of range"}, {}},
+        {"its.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": "sha256", "iterations": "1000"}}}}})",
+         Code::ConfigWrongType, {"#/environments/dev/hashing/windev_legacy/iterations"}, {}},
+        {"itw.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\niterations = many\n", Code::ConfigWrongType,
+         {"itw.ini:3", "hashing.windev_legacy.iterations"}, {}},
+        {"out.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\niterations = 10\noutput_bytes = 65\n",
+         Code::ConfigInvalidValue, {"out.ini:4", "hashing.windev_legacy.output_bytes", "16..64"}, {}},
+        {"typo.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\niteration = 10\n", Code::ConfigUnknownKey,
+         {"typo.ini:3", "did you mean 'hashing.windev_legacy.iterations'"}, {}},
+        {"typo.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": "sha256", "iteratoins": 10}}}}})",
+         Code::ConfigUnknownKey, {"#/environments/dev/hashing/windev_legacy/iteratoins", "windev_legacy.iterations"}, {}},
+        {"pf.ini", "[env.dev.hashing.windev_legacy.pepper]\nfil = /x\n", Code::ConfigUnknownKey,
+         {"pf.ini:2", "did you mean 'pepper.file'"}, {}},
+        {"inl.ini", "[env.dev.hashing.windev_legacy.pepper]\nvalue = Hunter2-Legacy\n", Code::ConfigUnsafe,
+         {"inl.ini:2", "pepper.file, pepper.env or pepper.secret"}, {"Hunter2"}},
+        {"inl.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"pepper": {"value": "Hunter2-Legacy"}}}}}})",
+         Code::ConfigUnsafe, {"#/environments/dev/hashing/windev_legacy/pepper/value"}, {"Hunter2"}},
+        {"val.ini", "[env.dev.hashing.windev_legacy]\npepper = Hunter2-Legacy\n", Code::ConfigWrongType,
+         {"val.ini:2", "hashing.windev_legacy.pepper"}, {"Hunter2"}},
+        {"val.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"pepper": "Hunter2-Legacy"}}}}})",
+         Code::ConfigWrongType, {"#/environments/dev/hashing/windev_legacy/pepper"}, {"Hunter2"}},
+        {"two.ini", "[env.dev.hashing.windev_legacy.pepper]\nfile = /a\nenv = B\n", Code::ConfigDuplicate,
+         {"two.ini:3", "WinDev legacy pepper"}, {}},
+        {"noit.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\n", Code::ConfigMissingKey,
+         {"noit.ini:2", "'iterations'", "'dev'"}, {}},
+        {"noprf.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"iterations": 1000}}}}})",
+         Code::ConfigMissingKey, {"noprf.json#/environments/dev/hashing/windev_legacy/iterations", "'prf'"}, {}},
+        {"noenv.json",
+         R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": "sha256", "iterations": 1000, "pepper": {"env": "VERROU_TEST_NO_LEGACY"}}}}}})",
+         Code::SecretEnvMissing, {"#/environments/dev/hashing/windev_legacy/pepper/env", "VERROU_TEST_NO_LEGACY"}, {}},
+    };
+    ::unsetenv("VERROU_TEST_NO_LEGACY");
+    for (const Bad& b : cases) {
+        CAPTURE(b.name);
+        const std::string f = dir.write(b.name, b.text);
+        const Error e = error_of([&] { load_password_hasher(f, "dev"); });
+        CAPTURE(e.message());
+        CHECK(e.code() == b.code);
+        for (const std::string& s : b.in) CHECK(contains(e.message(), s));
+        for (const std::string& s : b.out) CHECK_FALSE(contains(e.message(), s));
+    }
+
+    // A typo in another environment fails on this one too (validate_tree checks every section).
+    const std::string other = dir.write("o.ini", "[env.dev]\n[env.prod.hashing.windev_legacy]\nprf = sha256\nrounds = 9\n");
+    CHECK(error_of([&] { load_password_hasher(other, "dev"); }).code() == Code::ConfigUnknownKey);
+
+    // An empty pepper file is an error (a pepper-less profile simply has no reference).
+    dir.write("empty_pepper", "");
+    const std::string ep = dir.write("ep.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\niterations = 5\npepper.file = empty_pepper\n");
+    const Error ee = error_of([&] { load_password_hasher(ep, "dev"); });
+    CHECK(ee.code() == Code::SecretEmpty);
+    CHECK(contains(ee.message(), "ep.ini:4"));
 }
