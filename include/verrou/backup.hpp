@@ -15,7 +15,8 @@ namespace verrou {
 struct BackupCheckOptions {
     std::string dir;
     long long max_age_seconds = 30 * 3600;            // "30h"
-    std::string pattern = "mariadb_*.sql.gz.gpg";     // fnmatch(3) glob on the file name
+    std::string pattern = "mariadb_*.sql.gz.gpg";     // glob on the file name: * ? [...] as fnmatch(3)
+                                                      // with FNM_PERIOD, the same on Windows
     bool verify_checksums = false;                    // check <newest>.sha256 (sha256sum format)
 };
 

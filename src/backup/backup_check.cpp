@@ -3,7 +3,6 @@
 // because names are only a convention while mtime is what the backup job actually left.
 #include "verrou/backup.hpp"
 
-#include <fnmatch.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
@@ -17,6 +16,7 @@
 #include <fstream>
 #include <memory>
 
+#include "common/glob.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou {
@@ -29,7 +29,11 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
 std::string iso8601(std::time_t t) {
     std::tm tm{};
+#ifdef _WIN32
+    gmtime_s(&tm, &t);
+#else
     gmtime_r(&t, &tm);
+#endif
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
@@ -94,6 +98,29 @@ std::optional<std::string> sidecar_hash(const std::string& sidecar, const std::s
     return std::nullopt;
 }
 
+struct FileFacts {
+    bool regular = false;
+    std::time_t mtime = 0;
+    std::uintmax_t size = 0;
+};
+
+// stat (not lstat): a symlinked "latest" backup counts as its target. Windows needs the wide
+// call: a narrow path there is in the ANSI code page and may not name the file at all.
+bool stat_file(const fs::path& path, FileFacts& out) {
+#ifdef _WIN32
+    struct _stat64 st {};
+    if (::_wstat64(path.c_str(), &st) != 0) return false;
+    out.regular = (st.st_mode & _S_IFMT) == _S_IFREG;
+#else
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return false;
+    out.regular = S_ISREG(st.st_mode);
+#endif
+    out.mtime = static_cast<std::time_t>(st.st_mtime);
+    out.size = static_cast<std::uintmax_t>(st.st_size);
+    return true;
+}
+
 void set(BackupCheckResult& r, int code, std::string message) {
     static constexpr const char* kNames[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
     r.exit_code = code;
@@ -143,15 +170,19 @@ BackupCheckResult check_backups(const BackupCheckOptions& o) {
         return r;
     }
     std::optional<fs::path> newest;
-    struct stat newest_st {};
+    FileFacts newest_st;
     for (const auto& entry : it) {
-        const std::string name = entry.path().filename().string();
-        if (::fnmatch(o.pattern.c_str(), name.c_str(), FNM_PERIOD) != 0) continue;
-        struct stat st {};
-        // stat (not lstat): a symlinked "latest" backup counts as its target.
-        if (::stat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        std::string name;
+        try {
+            name = entry.path().filename().string();
+        } catch (const std::exception&) {
+            continue;  // Windows: not representable in the ANSI code page, so no pattern names it
+        }
+        if (!common::glob_match(o.pattern, name)) continue;
+        FileFacts st;
+        if (!stat_file(entry.path(), st) || !st.regular) continue;
         ++r.matching_files;
-        if (!newest || st.st_mtime > newest_st.st_mtime) {
+        if (!newest || st.mtime > newest_st.mtime) {
             newest = entry.path();
             newest_st = st;
         }
@@ -162,9 +193,9 @@ BackupCheckResult check_backups(const BackupCheckOptions& o) {
     }
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     r.newest = fs::absolute(*newest).string();
-    r.newest_age_seconds = static_cast<long long>(now - newest_st.st_mtime);
-    r.newest_size = static_cast<std::uintmax_t>(newest_st.st_size);
-    r.newest_mtime = iso8601(newest_st.st_mtime);
+    r.newest_age_seconds = static_cast<long long>(now - newest_st.mtime);
+    r.newest_size = newest_st.size;
+    r.newest_mtime = iso8601(newest_st.mtime);
     const std::string what = "newest backup " + newest->filename().string() + " is " +
                              human_age(r.newest_age_seconds < 0 ? 0 : r.newest_age_seconds) + " old";
 

@@ -1,4 +1,5 @@
-// verrou backup check: freshness by mtime, pattern, empty folder, .sha256 sidecars.
+// verrou backup check: freshness by mtime, pattern, empty folder, .sha256 sidecars, and the
+// portable glob matcher against glibc's fnmatch (which it replaced: Windows has none).
 // Ages are set with utimensat (as `touch -d` would); sidecars written like `sha256sum`.
 #include <doctest/doctest.h>
 
@@ -11,8 +12,10 @@
 #include <string>
 
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <sys/stat.h>
 
+#include "common/glob.hpp"
 #include "verrou/backup.hpp"
 #include "verrou/error.hpp"
 
@@ -154,4 +157,100 @@ TEST_CASE("backup: an old backup with a good checksum is still WARNING (age firs
     const auto r = verrou::check_backups(o);
     CHECK(r.exit_code == 1);
     CHECK(r.checksum == BackupChecksum::Ok);
+}
+
+TEST_CASE("backup: glob patterns") {
+    using verrou::common::glob_match;
+    CHECK(glob_match("mariadb_*.sql.gz.gpg", "mariadb_2026-01-04.sql.gz.gpg"));
+    CHECK(glob_match("mariadb_*.sql.gz.gpg", "mariadb_.sql.gz.gpg"));
+    CHECK_FALSE(glob_match("mariadb_*.sql.gz.gpg", "mariadb_1.sql.gz.gpg.sha256"));
+    CHECK_FALSE(glob_match("mariadb_*.sql.gz.gpg", "xmariadb_1.sql.gz.gpg"));
+    CHECK(glob_match("*", "anything"));
+    CHECK(glob_match("*", ""));
+    CHECK(glob_match("", ""));
+    CHECK_FALSE(glob_match("", "a"));
+    CHECK(glob_match("a*b*c", "aXXbYYc"));
+    CHECK(glob_match("a*b*c", "abbbc"));
+    CHECK_FALSE(glob_match("a*b*c", "aXXbYY"));
+    CHECK(glob_match("*a*a*a*a*b", "aaaaaaaaaaaaaaaaab"));
+    CHECK_FALSE(glob_match("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaa"));
+
+    CHECK(glob_match("db_??.gz", "db_01.gz"));
+    CHECK_FALSE(glob_match("db_??.gz", "db_1.gz"));
+    CHECK_FALSE(glob_match("db_??.gz", "db_001.gz"));
+
+    CHECK(glob_match("db_[0-9][0-9].gz", "db_42.gz"));
+    CHECK_FALSE(glob_match("db_[0-9][0-9].gz", "db_4x.gz"));
+    CHECK(glob_match("db_[!0-9].gz", "db_x.gz"));
+    CHECK(glob_match("db_[^0-9].gz", "db_x.gz"));
+    CHECK_FALSE(glob_match("db_[!0-9].gz", "db_7.gz"));
+    CHECK(glob_match("[abc]", "b"));
+    CHECK_FALSE(glob_match("[abc]", "d"));
+    CHECK(glob_match("[]]", "]"));        // ']' first is a member
+    CHECK(glob_match("[!]]", "a"));
+    CHECK(glob_match("[a-]", "-"));       // '-' last is a member
+    CHECK(glob_match("[[:digit:]]x", "7x"));
+    CHECK_FALSE(glob_match("[[:digit:]]x", "ax"));
+    CHECK(glob_match("[[:upper:][:digit:]]", "Q"));
+    CHECK_FALSE(glob_match("[[:nosuchclass:]]", "a"));
+    CHECK(glob_match("a[b", "a[b"));      // no closing ']': an ordinary '['
+    CHECK_FALSE(glob_match("a[b", "ab"));
+
+    CHECK(glob_match("\\*", "*"));          // '\' quotes
+    CHECK_FALSE(glob_match("\\*", "x"));
+    CHECK(glob_match("[\\]]", "]"));
+    CHECK_FALSE(glob_match("x\\", "x\\"));   // a trailing '\' matches nothing
+
+    // FNM_PERIOD: a leading '.' only matches a literal '.'.
+    CHECK_FALSE(glob_match("*", ".hidden"));
+    CHECK_FALSE(glob_match("?hidden", ".hidden"));
+    CHECK_FALSE(glob_match("[.]hidden", ".hidden"));
+    CHECK(glob_match(".*", ".hidden"));
+    CHECK(glob_match("a*", "a.b"));       // only the leading one
+    CHECK(glob_match("*.gpg", "x.gpg"));
+    CHECK_FALSE(glob_match("*.gpg", ".gpg"));
+}
+
+TEST_CASE("backup: glob matcher agrees with glibc fnmatch(FNM_PERIOD)") {
+    // Malformed brackets included: a pattern must keep the meaning it had with fnmatch.
+    const char* patterns[] = {
+        "*",          "*.gz",       "mariadb_*.sql.gz.gpg", "?",         "??*",          ".*",
+        "*.*",        "[a-c]*",     "[!a-c]*",              "[^.]*",     "[]a]*",        "[!]a]*",
+        "[a-]*",      "[-a]*",      "[[:alpha:]]*",         "*[[:digit:]]", "[[:punct:]]*", "[[:foo:]]*",
+        "[z-a]*",     "a[b",        "a[",                   "[",         "]",            "\\",
+        "\\*",        "*\\",        "[\\]]*",               "[a\\-c]*",  "[[.a.]-c]*",   "[[=a=]]*",
+        "[[.ab.]]*",  "*[",         "[[]",                  "[a-[:digit:]]*", "[1[:foo:]]", "*a*b?c*",
+        "[!.]*",      "\\.*",       "[.]*",                 "*[!a]",     "[*]",          "[[",
+    };
+    const char* names[] = {
+        "",     "a",      "b",      "ab",     "abc",    ".",      "..",     ".hidden", "a.b",
+        "x.gz", ".gz",    "-",      "]",      "[",      "\\",     "*",      "1",       "a1",
+        "a[b",  "a[",     "[]",     "[[",     "c",      "d",      "a-",     "!x",      "aXbYcZ",
+        "A",    "z",      ":",      "^",      "\xc3\xa9t\xc3\xa9",  "mariadb_1.sql.gz.gpg",
+        "mariadb_1.sql.gz.gpg.sha256",
+    };
+    for (const char* p : patterns) {
+        for (const char* n : names) {
+            const bool expected = ::fnmatch(p, n, FNM_PERIOD) == 0;
+            CHECK_MESSAGE(verrou::common::glob_match(p, n) == expected,
+                          (std::string("pattern '") + p + "' name '" + n + "'"));
+        }
+    }
+}
+
+TEST_CASE("backup: check uses the glob (brackets, dot files)") {
+    TempDir d;
+    auto o = opts(d);
+    d.file("db_01.gz", "a", 60);
+    d.file("db_0x.gz", "b", 30);
+    d.file(".db_02.gz", "c", 10);  // a dot file: not matched by a leading '*' or '?'
+    o.pattern = "db_[0-9][0-9].gz";
+    auto r = verrou::check_backups(o);
+    CHECK(r.matching_files == 1);
+    REQUIRE(r.newest);
+    CHECK(fs::path(*r.newest).filename() == "db_01.gz");
+    o.pattern = "*db_*.gz";
+    CHECK(verrou::check_backups(o).matching_files == 2);
+    o.pattern = ".db_*";
+    CHECK(verrou::check_backups(o).matching_files == 1);
 }
