@@ -1,4 +1,4 @@
-// capi/capi_password.cpp — verrou_hasher_* / hash / verify / needs_rehash.
+// capi/capi_password.cpp — verrou_hasher_* / hash / verify / needs_rehash / verify_windev_legacy.
 //
 // Passwords are read in place (string_view over the caller's buffer): the C layer makes no
 // copy to wipe, and never names the value in a message.
@@ -19,6 +19,13 @@ std::string_view password_arg(const char* password) {
 }
 
 std::string_view stored_arg(const char* stored) { return text_arg(stored, "stored hash", kStoredMaxBytes); }
+
+// The legacy columns are not secret, but their values never go into messages either (the
+// core names the field only); these bounds are the C layer's, the core's are tighter.
+std::string_view salt_arg(const char* salt) { return text_arg(salt, "salt", kStoredMaxBytes); }
+std::string_view stored_base64_arg(const char* stored) {
+    return text_arg(stored, "stored Base64 hash", kStoredMaxBytes);
+}
 
 }  // namespace
 
@@ -63,6 +70,16 @@ VERROU_API verrou_int VERROU_CALL verrou_needs_rehash(verrou_int hasher, const c
     return guarded([&] {
         const auto h = get_as<HasherObject>(hasher, Kind::Hasher);
         return static_cast<verrou_int>(h->hasher.needs_rehash(stored_arg(stored)) ? 1 : 0);
+    });
+}
+
+VERROU_API verrou_int VERROU_CALL verrou_verify_windev_legacy(verrou_int hasher, const char* password, const char* salt,
+                                                              const char* stored_base64) {
+    return guarded([&] {
+        const auto h = get_as<HasherObject>(hasher, Kind::Hasher);
+        const std::string_view pw = password_arg(password);
+        return static_cast<verrou_int>(
+            h->hasher.verify_windev_legacy(pw, salt_arg(salt), stored_base64_arg(stored_base64)));
     });
 }
 

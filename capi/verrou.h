@@ -221,6 +221,16 @@ VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_verify(verrou_int hash
 /** 1 when the stored hash is below the hasher's policy (or another pepper), 0 if not, < 0 error. */
 VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_needs_rehash(verrou_int hasher, const char *stored);
 
+/** A record of the old WinDev application: salt (the salt column as stored) and stored_base64
+ * (the Base64 of PBKDF2(PRF, password + pepper, salt, iterations, output_bytes)). PRF,
+ * iterations, output length and pepper come from the profile's hashing.windev_legacy section,
+ * never from the caller. VERROU_MATCH_REHASH (2: right password, store verrou_hash()'s result
+ * instead), VERROU_MISMATCH (0), or < 0: VERROU_E_HASH_POLICY when the profile has no
+ * windev_legacy section, VERROU_E_HASH_MALFORMED for a bad Base64 column. */
+VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_verify_windev_legacy(verrou_int hasher, const char *password,
+                                                                               const char *salt,
+                                                                               const char *stored_base64);
+
 /* ---- diagnosis and monitoring (capi_doctor.cpp) ----------------------------------------- */
 
 /** Walks the layers of one profile environment (profile, secrets, certificates, DNS, TCP, TLS,

@@ -122,6 +122,7 @@ FUNCTIONS = {
     "verrou_hash": (_I, _S, _B, _I),
     "verrou_verify": (_I, _S, _S),
     "verrou_needs_rehash": (_I, _S),
+    "verrou_verify_windev_legacy": (_I, _S, _S, _S),
     "verrou_doctor": (_S, _S, _B, _I),
     "verrou_cert_check": (_I, _B, _I),
 }
@@ -285,6 +286,11 @@ class Verrou:
 
     def needs_rehash(self, hasher: int, stored: Text) -> bool:
         return self._check(self.raw.verrou_needs_rehash(hasher, _c(stored))) == 1
+
+    def verify_windev_legacy(self, hasher: int, password: Text, salt: Text, stored_base64: Text) -> int:
+        """A legacy WinDev record (salt column, Base64 hash column) checked with the profile's
+        hashing.windev_legacy settings: MATCH_REHASH (store hash(password)) or MISMATCH."""
+        return self._check(self.raw.verrou_verify_windev_legacy(hasher, _c(password), _c(salt), _c(stored_base64)))
 
     # ---- diagnosis and monitoring ---------------------------------------------------------
     def doctor(self, path: Text, environment: Text = None) -> dict:

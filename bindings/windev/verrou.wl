@@ -225,6 +225,20 @@ PROCÉDURE VerrouRehashNécessaire(sHash est une chaîne) : booléen
 bufHash est un Buffer = _VerrouUTF8(sHash)
 RENVOYER _VerrouVérifie(API("verrou", "verrou_needs_rehash", _VerrouHacheur(), &bufHash), "verrou_needs_rehash") = 1
 
+// Ancien enregistrement de l'application WinDev : sSel = colonne du sel telle que stockée,
+// sHashBase64 = colonne Base64 de PBKDF2(mot de passe + poivre). L'algorithme (prf), les
+// itérations, la longueur et l'ancien poivre viennent de la section hashing.windev_legacy du
+// profil : le poivre ne passe jamais par l'application. VERROU_MATCH_REHASH (2 : bon mot de
+// passe, stocker VerrouHache(sMdp) et vider les anciennes colonnes) ou VERROU_MISMATCH (0).
+// Sans section windev_legacy dans le profil : erreur VERROU_E_HASH_POLICY.
+PROCÉDURE VerrouVérifieAncien(sMdp est une chaîne, sSel est une chaîne, sHashBase64 est une chaîne) : entier système
+bufMdp est un Buffer = _VerrouUTF8(sMdp)
+bufSel est un Buffer = _VerrouUTF8(sSel)
+bufHash est un Buffer = _VerrouUTF8(sHashBase64)
+nRes est un entier système = API("verrou", "verrou_verify_windev_legacy", _VerrouHacheur(), &bufMdp, &bufSel, &bufHash)
+bufMdp = Répète(Caractère(0), Taille(bufMdp))	// efface la copie UTF-8 du mot de passe
+RENVOYER _VerrouVérifie(nRes, "verrou_verify_windev_legacy")
+
 // ---- diagnostic et supervision ------------------------------------------------------------
 
 // Diagnostic couche par couche (profil, secrets, certificats, DNS, TCP, TLS, authentification
