@@ -4,9 +4,7 @@
 // the report always names one root cause rather than a cascade of consequences.
 #include "verrou/doctor.hpp"
 
-#include <netdb.h>
-#include <sys/socket.h>
-#include <arpa/inet.h>
+#include "platform/sockets.hpp"  // first: Windows headers before OpenSSL's (see there)
 
 #include <algorithm>
 #include <memory>
@@ -173,6 +171,11 @@ bool check_certificates(DoctorReport& r, const Profile& p) {
 
 bool check_dns(DoctorReport& r, const Profile& p) {
     DoctorStep& s = step_of(r, "dns");
+    try {
+        platform::start_sockets();
+    } catch (const Error& e) {
+        return fail(r, s, e.code(), std::string(e.message()), &p);
+    }
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -180,9 +183,9 @@ bool check_dns(DoctorReport& r, const Profile& p) {
     const int rc = ::getaddrinfo(p.host.c_str(), nullptr, &hints, &res);
     if (rc != 0) {
         return fail(r, s, Code::NetworkDns,
-                    "cannot resolve host '" + p.host + "': " + ::gai_strerror(rc), &p);
+                    "cannot resolve host '" + p.host + "': " + gai_strerror(rc), &p);
     }
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(res, &::freeaddrinfo);
+    const platform::AddrinfoPtr guard(res);
     std::set<std::string> addresses;
     for (const addrinfo* a = res; a; a = a->ai_next) {
         char buf[INET6_ADDRSTRLEN] = {};
