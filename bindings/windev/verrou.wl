@@ -7,15 +7,97 @@
 // relues par UTF8VersChaîne. Une erreur déclenche ErreurDéclenche avec le code, son nom et le
 // message de la DLL (jamais un mot de passe). Voir LISEZMOI.md.
 //
-// Les noms des fonctions de la DLL sont vérifiés par tests/python/check_abi_consistency.py :
-// toute fonction ajoutée à verrou.h doit apparaître ici.
+// Les noms des fonctions de la DLL et les constantes (codes VERROU_E_*, verdicts) sont vérifiés
+// par tests/python/check_abi_consistency.py : toute fonction ou tout code ajouté à verrou.h doit
+// apparaître ici, avec la même valeur.
 
 CONSTANTE
+	// Codes d'erreur : mêmes noms et valeurs que les VERROU_E_* de verrou.h (vérifié par
+	// tests/python/check_abi_consistency.py) ; le détail de chaque code est dans docs/errors.md.
+	// Utilisation : argument, identifiant, buffer, UTF-8 (-1 à -99)
 	VERROU_E_INVALID_ARGUMENT = -1
 	VERROU_E_BUFFER_TOO_SMALL = -2
 	VERROU_E_INVALID_HANDLE = -3
 	VERROU_E_INVALID_UTF8 = -4
 	VERROU_E_TOO_LARGE = -5
+
+	// Profil : fichier, syntaxe, clés, environnements (-100 à -199)
+	VERROU_E_CONFIG_UNREADABLE = -100
+	VERROU_E_CONFIG_SYNTAX = -101
+	VERROU_E_CONFIG_UNKNOWN_KEY = -102
+	VERROU_E_CONFIG_WRONG_TYPE = -103
+	VERROU_E_CONFIG_MISSING_KEY = -104
+	VERROU_E_CONFIG_DUPLICATE = -105
+	VERROU_E_CONFIG_UNKNOWN_ENVIRONMENT = -106
+	VERROU_E_CONFIG_INVALID_VALUE = -107
+	VERROU_E_CONFIG_UNSAFE = -108
+
+	// Secrets : mot de passe, phrase de passe, poivre (-200 à -299)
+	VERROU_E_SECRET_NOT_FOUND = -200
+	VERROU_E_SECRET_UNREADABLE = -201
+	VERROU_E_SECRET_EMPTY = -202
+	VERROU_E_SECRET_TOO_SHORT = -203
+	VERROU_E_SECRET_ENV_MISSING = -204
+
+	// Certificats locaux : lecture, dates, chaîne, clé, CRL, garde (-300 à -399)
+	VERROU_E_CERT_FILE_MISSING = -300
+	VERROU_E_CERT_UNREADABLE = -301
+	VERROU_E_CERT_PARSE = -302
+	VERROU_E_CERT_EXPIRED = -303
+	VERROU_E_CERT_NOT_YET_VALID = -304
+	VERROU_E_CERT_UNTRUSTED = -305
+	VERROU_E_CERT_KEY_MISMATCH = -306
+	VERROU_E_CERT_KEY_ENCRYPTED = -307
+	VERROU_E_CERT_KEY_PASSPHRASE = -308
+	VERROU_E_CERT_REVOKED = -309
+	VERROU_E_CERT_ENVIRONMENT_GUARD = -310
+	VERROU_E_CERT_PIN_MISMATCH = -311
+	VERROU_E_CERT_PERMISSIONS = -312
+	VERROU_E_CERT_CRL = -313
+	VERROU_E_CERT_REJECTED_BY_SERVER = -314
+
+	// Réseau : DNS, TCP (-400 à -499)
+	VERROU_E_NETWORK_DNS = -400
+	VERROU_E_NETWORK_REFUSED = -401
+	VERROU_E_NETWORK_TIMEOUT = -402
+	VERROU_E_NETWORK_UNREACHABLE = -403
+	VERROU_E_NETWORK_LOST = -404
+
+	// TLS : poignée de main, identité du serveur, version (-500 à -599)
+	VERROU_E_TLS_HANDSHAKE = -500
+	VERROU_E_TLS_UNTRUSTED_SERVER = -501
+	VERROU_E_TLS_NAME_MISMATCH = -502
+	VERROU_E_TLS_VERSION_TOO_LOW = -503
+	VERROU_E_TLS_NOT_OFFERED = -504
+	VERROU_E_TLS_SERVER_CERT_EXPIRED = -505
+	VERROU_E_TLS_SERVER_PIN_MISMATCH = -506
+
+	// Authentification refusée par le serveur (-600 à -699)
+	VERROU_E_AUTH_DENIED = -600
+	VERROU_E_AUTH_CERTIFICATE_REQUIRED = -601
+
+	// Serveur et requêtes SQL (-700 à -799)
+	VERROU_E_SERVER_ERROR = -700
+	VERROU_E_QUERY_ERROR = -701
+	VERROU_E_QUERY_PARAMETER = -702
+	VERROU_E_SERVER_GONE = -703
+	VERROU_E_TRANSACTION_STATE = -704
+
+	// Mots de passe : hachage et vérification (-800 à -899)
+	VERROU_E_PASSWORD_TOO_LONG = -800
+	VERROU_E_PASSWORD_EMPTY = -801
+	VERROU_E_HASH_MALFORMED = -802
+	VERROU_E_HASH_UNKNOWN_ALGORITHM = -803
+	VERROU_E_HASH_UNKNOWN_KEY_ID = -804
+	VERROU_E_HASH_PARAMETER_OUT_OF_RANGE = -805
+	VERROU_E_HASH_POLICY = -806
+
+	// Erreurs internes de verrou (-900 à -999)
+	VERROU_E_INTERNAL = -900
+	VERROU_E_OUT_OF_MEMORY = -901
+	VERROU_E_CRYPTO = -902
+
+	// Verdicts de VerrouVérifie / VerrouVérifieAncien
 	VERROU_MISMATCH = 0
 	VERROU_MATCH = 1
 	VERROU_MATCH_REHASH = 2

@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""The function list of the C ABI, six ways: symbols exported by libverrou.so (nm -D),
-capi/verrou.h, capi/verrou.def, capi/verrou.map, bindings/python/verrou.py and
-bindings/windev/verrou.wl must name exactly the same functions, and the library must export
-nothing else."""
+"""The C ABI, said the same way everywhere.
+
+Functions, six ways: symbols exported by libverrou.so (nm -D), capi/verrou.h, capi/verrou.def,
+capi/verrou.map, bindings/python/verrou.py and bindings/windev/verrou.wl must name exactly the
+same functions, and the library must export nothing else.
+
+Constants, three ways: the VERROU_E_* error codes and the VERROU_MISMATCH / MATCH /
+MATCH_REHASH verdicts of capi/verrou.h, the CONSTANTE block of bindings/windev/verrou.wl and
+ERROR_CODES / MISMATCH / MATCH / MATCH_REHASH of bindings/python/verrou.py must agree name for
+name and value for value (no name missing, none extra, none defined twice)."""
 import argparse
+import importlib.util
 import os
 import re
 import subprocess
@@ -30,6 +37,81 @@ def exported(library):
         else:
             others.append("%s %s" % (kind, name))
     return names, others
+
+
+def strip_c_comments(text):
+    return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+
+
+def header_constants(text):
+    """[(name, value)] of verrou.h's VERROU_E_* and verdict #defines, in file order."""
+    text = strip_c_comments(text)
+    pairs = [("VERROU_E_" + n, int(v)) for n, v in
+             re.findall(r"^\s*#\s*define\s+VERROU_E_(\w+)\s+\(?\s*(-?\d+)\s*\)?\s*$", text, re.M)]
+    pairs += [("VERROU_" + n, int(v)) for n, v in
+              re.findall(r"^\s*#\s*define\s+VERROU_(MISMATCH|MATCH|MATCH_REHASH)\s+\(?\s*(-?\d+)\s*\)?", text, re.M)]
+    return pairs
+
+
+def wl_constants(text):
+    """[(name, value)] of every VERROU_* constant in verrou.wl's CONSTANTE ... FIN blocks."""
+    pairs = []
+    for block in re.findall(r"^\s*CONSTANTE\s*$(.*?)^\s*FIN\s*$", text, re.M | re.S):
+        for line in block.splitlines():
+            line = line.split("//", 1)[0].strip()
+            if not line:
+                continue
+            m = re.match(r"^(VERROU_\w+)\s*=\s*(-?\d+)$", line)
+            if m:
+                pairs.append((m.group(1), int(m.group(2))))
+            elif line.startswith("VERROU_"):
+                pairs.append((line.split("=", 1)[0].strip(), None))  # unreadable value: reported as differing
+    return pairs
+
+
+def python_constants(path):
+    """[(name, value)] from the Python binding: the ERROR_CODES literal as written (so a key
+    written twice is caught) checked against the imported module's values."""
+    text = read(path)
+    literal = text.split("ERROR_CODES = {", 1)[1].split("\n}", 1)[0]
+    pairs = [("VERROU_E_" + n, int(v)) for n, v in re.findall(r'"(\w+)"\s*:\s*(-?\d+)', literal)]
+    spec = importlib.util.spec_from_file_location("verrou_binding_under_check", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # defines constants only; the library is loaded by Verrou()
+    imported = {"VERROU_E_" + n: v for n, v in module.ERROR_CODES.items()}
+    if imported != dict(pairs):
+        pairs.append(("ERROR_CODES (imported) differs from its literal", None))
+    for n in ("MISMATCH", "MATCH", "MATCH_REHASH"):
+        pairs.append(("VERROU_" + n, getattr(module, n, None)))
+    return pairs
+
+
+def check_constants(sources):
+    """Prints one line per source; True when all agree with verrou.h."""
+    reference = dict(sources["capi/verrou.h"])
+    ok = len(reference) > 3
+    for where, pairs in sources.items():
+        problems = []
+        seen, values = {}, {}
+        for name, value in pairs:
+            if name in seen:
+                problems.append("defined twice: %s" % name)
+            seen[name] = value
+            if value is not None and value in values and name.startswith("VERROU_E_"):
+                problems.append("same value %d for %s and %s" % (value, values[value], name))
+            values.setdefault(value, name)
+        for name in sorted(set(reference) - set(seen), key=lambda n: reference[n]):
+            problems.append("missing: %s = %d" % (name, reference[name]))
+        for name in sorted(set(seen) - set(reference)):
+            problems.append("not in verrou.h: %s" % name)
+        for name in sorted(set(seen) & set(reference)):
+            if seen[name] != reference[name]:
+                problems.append("differs: %s = %s (verrou.h: %d)" % (name, seen[name], reference[name]))
+        print("%-28s %2d constants  %s" % (where, len(seen), "ok" if not problems else "MISMATCH"))
+        for p in problems:
+            print("    " + p)
+        ok = ok and not problems
+    return ok
 
 
 def main():
@@ -68,6 +150,12 @@ def main():
         for n in extra:
             print("    not in verrou.h: " + n)
         ok = ok and status == "ok"
+
+    constants = {"capi/verrou.h": header_constants(read(os.path.join(r, "capi/verrou.h"))),
+                 "bindings/windev/verrou.wl": wl_constants(read(wl_path)) if os.path.exists(wl_path) else [],
+                 "bindings/python/verrou.py": python_constants(os.path.join(r, "bindings/python/verrou.py"))}
+    ok = check_constants(constants) and ok
+
     if others:
         ok = False
         print("libverrou.so exports symbols outside the ABI:")
