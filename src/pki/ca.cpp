@@ -1,6 +1,7 @@
 // The dev/recette CA: keys, certificates and CRLs with OpenSSL's C API. Every OpenSSL
 // object is owned by a unique_ptr (tls/x509.hpp aliases + a few local ones), so an error
 // thrown half-way leaks nothing and leaves no partial file (see files.cpp).
+
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -17,6 +18,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "common/pem_no_prompt.hpp"
 #include "pki/files.hpp"
 #include "tls/x509.hpp"
 #include "verrou/error.hpp"
@@ -147,12 +149,22 @@ Ca load_ca(const std::string& dir) {
     Ca ca;
     const std::string cpem = read_text(crt);
     BioPtr b1(BIO_new_mem_buf(cpem.data(), static_cast<int>(cpem.size())));
-    ca.cert.reset(PEM_read_bio_X509(b1.get(), nullptr, nullptr, nullptr));
+    // Never OpenSSL's default callback: it prompts on the terminal, and `verrou pki` runs in
+    // scripts and behind GUIs. Every PEM read here passes common::pem_no_prompt.
+    ca.cert.reset(PEM_read_bio_X509(b1.get(), nullptr, common::pem_no_prompt, nullptr));
     if (!ca.cert) crypto_fail("cannot parse " + crt);
     std::string kpem = read_text(key);
     BioPtr b2(BIO_new_mem_buf(kpem.data(), static_cast<int>(kpem.size())));
-    ca.key.reset(PEM_read_bio_PrivateKey(b2.get(), nullptr, nullptr, nullptr));
+    bool encrypted = false;
+    ca.key.reset(PEM_read_bio_PrivateKey(b2.get(), nullptr, common::pem_no_prompt, &encrypted));
     OPENSSL_cleanse(kpem.data(), kpem.size());
+    if (!ca.key && encrypted) {
+        tls::last_openssl_error();  // clears the queue: only "no passphrase" in it, no news
+        throw Error(Code::CertKeyEncrypted,
+                    "CA key " + key + " is encrypted; verrou pki needs an unencrypted CA key and never "
+                    "prompts for a passphrase (decrypt it with `openssl pkey -in " + key +
+                    " -out <file>`, mode 0600, and put that file in its place)");
+    }
     if (!ca.key) crypto_fail("cannot parse " + key);
     return ca;
 }
@@ -351,7 +363,7 @@ std::string revoke_serial(const std::string& root, const std::string& env, const
 std::string revoke_certificate(const std::string& root, const std::string& env, const std::string& cert_path) {
     const std::string pem = read_text(cert_path);
     BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, common::pem_no_prompt, nullptr));
     if (!cert) crypto_fail("cannot parse " + cert_path);
     BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
     if (!bn) crypto_fail("cannot read the serial of " + cert_path);

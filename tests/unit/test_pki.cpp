@@ -11,8 +11,11 @@
 #include <memory>
 #include <string>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "verrou/certificate.hpp"
 #include "verrou/error.hpp"
@@ -54,6 +57,43 @@ Run sh(const std::string& cmd) {
 }
 
 bool contains(const std::string& h, const std::string& n) { return h.find(n) != std::string::npos; }
+
+struct ChildRun {
+    int status = -1;  // exit code, or -signal when killed
+    std::string out;
+};
+
+// Runs `body` in a child with no controlling terminal (setsid: /dev/tty cannot be opened),
+// stdin from /dev/null and an alarm: a passphrase prompt there fails or is killed instead of
+// hanging the suite. `body` writes its message and returns the exit code.
+template <typename Body>
+ChildRun run_without_tty(Body body, unsigned timeout_seconds) {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        ::setsid();
+        const int null_in = ::open("/dev/null", O_RDONLY);
+        if (null_in >= 0) ::dup2(null_in, 0);
+        ::alarm(timeout_seconds);
+        std::string message;
+        const int code = body(message);
+        if (::write(fds[1], message.data(), message.size()) < 0) ::_exit(90);
+        ::_exit(code);
+    }
+    ::close(fds[1]);
+    ChildRun r;
+    std::array<char, 4096> buf{};
+    ssize_t n = 0;
+    while ((n = ::read(fds[0], buf.data(), buf.size())) > 0) r.out.append(buf.data(), static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    int st = 0;
+    REQUIRE(::waitpid(pid, &st, 0) == pid);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? -WTERMSIG(st) : -1;
+    return r;
+}
 
 mode_t mode_of(const std::string& path) {
     struct stat st {};
@@ -186,4 +226,38 @@ TEST_CASE("pki: refuses to overwrite, leaves no temporary files, checks inputs")
     CHECK_THROWS_AS(verrou::pki::issue_server(t.dir, "dev", {}, {}), verrou::Error);
     CHECK_THROWS_AS(verrou::pki::issue_client(t.dir, "nope", "app_user"), verrou::Error);  // no CA there
     CHECK_THROWS_AS(verrou::pki::issue_client(t.dir, "dev", "u2", 0), verrou::Error);
+}
+
+TEST_CASE("pki: an encrypted CA key is a clear error, never a passphrase prompt") {
+    // PKCS#8 ("ENCRYPTED PRIVATE KEY") and the traditional form ("Proc-Type: 4,ENCRYPTED").
+    for (const std::string encrypt : {"openssl pkey -aes256 -passout pass:x", "openssl ec -aes256 -passout pass:x"}) {
+        CAPTURE(encrypt);
+        TempDir t;
+        const auto ca = verrou::pki::init_ca(t.dir, "dev");
+        const auto enc = sh("(" + encrypt + " -in " + ca.key_path + " -out " + ca.key_path + ".enc && mv " +
+                            ca.key_path + ".enc " + ca.key_path + ")");
+        REQUIRE_MESSAGE(enc.status == 0, enc.out);
+        REQUIRE(contains(sh("cat " + ca.key_path).out, "ENCRYPTED"));
+
+        const auto r = run_without_tty(
+            [&](std::string& message) {
+                try {
+                    verrou::pki::issue_client(t.dir, "dev", "app_user");
+                    message = "issued a certificate with an encrypted CA key";
+                    return 1;
+                } catch (const verrou::Error& e) {
+                    message = std::string(e.message());
+                    return e.code() == verrou::Code::CertKeyEncrypted ? 0 : 2;
+                } catch (...) {
+                    return 3;
+                }
+            },
+            20);
+        CHECK_MESSAGE(r.status != -SIGALRM, "issue-client hung (waiting for a passphrase?)");
+        CHECK_MESSAGE(r.status == 0, r.out);
+        CHECK(contains(r.out, "CA key " + ca.key_path + " is encrypted"));
+        CHECK(contains(r.out, "unencrypted CA key"));
+        CHECK_FALSE(fs::exists(t.dir + "/dev/issued/app_user-dev.key"));
+        CHECK_FALSE(fs::exists(t.dir + "/dev/issued/app_user-dev.crt"));
+    }
 }
