@@ -5,7 +5,8 @@
 //   1. validates the profile's TLS material locally (verrou/certificate.hpp) — nothing leaves
 //      the machine when a local check fails;
 //   2. connects with libmariadb so that plaintext is impossible in every ssl_mode;
-//   3. checks the negotiated TLS version against the profile's minimum;
+//   3. checks the negotiated TLS version against the profile's minimum, and the negotiated
+//      cipher against the profile's ssl_cipher list (checked name by name before connecting);
 //   4. classifies every failure (NETWORK / TLS / CERTIFICATE / AUTH / SERVER) with the likely
 //      causes a support team can check.
 // One Connection is used by one thread at a time; distinct connections in distinct threads

@@ -49,7 +49,8 @@ struct TlsSettings {
     std::string key;                  // ssl_key
     SecretRef key_passphrase;         // ssl_key_passphrase_file / _env / _secret
     std::string crl;                  // ssl_crl (optional)
-    std::string cipher;               // ssl_cipher (TLS 1.2 cipher list / 1.3 suites), optional
+    std::string cipher;               // ssl_cipher: ':'-joined OpenSSL names, each checked (TLS 1.3
+                                      // suites, TLS 1.2 ciphers); "" = OpenSSL's defaults
     TlsVersion min_version = TlsVersion::Tls13;  // tls_version (minimum)
     SslMode mode = SslMode::VerifyIdentity;       // ssl_mode
     bool allow_unverified_server = false;         // required for ssl_mode=REQUIRED

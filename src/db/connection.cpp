@@ -168,7 +168,15 @@ Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
 Connection Connection::open(const Profile& profile) {
-    // 1. Local checks: nothing leaves the machine when the material is wrong.
+    // 1. Local checks: nothing leaves the machine when a setting or the material is wrong.
+    //    ssl_cipher is checked again here (a Profile need not come from load_profile): only
+    //    names OpenSSL accepted reach libmariadb and the probe.
+    tls::CipherList ciphers;
+    if (!profile.tls.cipher.empty()) {
+        tls::CipherListCheck check = tls::check_cipher_list(profile.tls.cipher, profile.tls.min_version);
+        if (!check.ok()) throw Error(check.failure, "ssl_cipher of the profile: " + check.problem);
+        ciphers = std::move(check.list);
+    }
     const ValidationReport report = db::validate_cached(profile);
     report.throw_if_failed();
 
@@ -176,13 +184,34 @@ Connection Connection::open(const Profile& profile) {
     //    SHA-256 pin): verify with our own probe, then pin the real session to the very
     //    certificate the probe checked. A pin (like VERIFY_SERVER_CERT) also makes libmariadb
     //    refuse a server without TLS, which MYSQL_OPT_SSL_ENFORCE alone does not do in 3.3.
+    //    ssl_cipher: libmariadb 3.3 hands MYSQL_OPT_SSL_CIPHER to SSL_CTX_set_ciphersuites and,
+    //    only when that fails, to SSL_CTX_set_cipher_list (ma_tls_set_certs): one string restricts
+    //    the TLS 1.3 suites or the TLS 1.2 ciphers, never both, and the other protocol keeps
+    //    OpenSSL's defaults. So the session is limited to the one protocol version whose ciphers
+    //    the string does restrict; for a list naming both kinds, the probe (which applies the
+    //    whole list) says which version the server negotiates with it.
+    const bool mixed_ciphers = !ciphers.tls13.empty() && !ciphers.tls12.empty();
     std::string pinned_sha1;
+    std::string probed_version;
     const bool identity_by_libmariadb =
         profile.tls.mode == SslMode::VerifyIdentity && profile.tls.server_fingerprint.empty();
-    if (!identity_by_libmariadb) {
+    if (!identity_by_libmariadb || mixed_ciphers) {
         const auto probe = tls::probe_server(tls::probe_options_for(profile));
         if (!probe.ok()) throw Error(probe.failure, probe.message);
         pinned_sha1 = probe.leaf_sha1;
+        probed_version = probe.tls_version;
+    }
+    bool allow_tls13 = true;
+    bool allow_tls12 = profile.tls.min_version == TlsVersion::Tls12;
+    std::string cipher_option;  // what libmariadb gets: always one half of the checked list
+    if (!ciphers.empty()) {
+        allow_tls13 = !ciphers.tls13.empty();
+        allow_tls12 = allow_tls12 && !ciphers.tls12.empty();
+        if (allow_tls13 && allow_tls12) {  // both kinds: the version the probe negotiated with them
+            if (probed_version == "TLSv1.3") allow_tls12 = false;
+            else allow_tls13 = false;
+        }
+        cipher_option = tls::CipherList::join(allow_tls13 ? ciphers.tls13 : ciphers.tls12);
     }
 
     library_init_once();
@@ -204,9 +233,9 @@ Connection Connection::open(const Profile& profile) {
     set_option(m, MYSQL_OPT_SSL_CERT, report.cert_path.c_str(), "ssl_cert");
     set_option(m, MYSQL_OPT_SSL_KEY, report.key_path.c_str(), "ssl_key");
     if (!profile.tls.crl.empty()) set_option(m, MYSQL_OPT_SSL_CRL, profile.tls.crl.c_str(), "ssl_crl");
-    if (!profile.tls.cipher.empty()) set_option(m, MYSQL_OPT_SSL_CIPHER, profile.tls.cipher.c_str(), "ssl_cipher");
+    if (!cipher_option.empty()) set_option(m, MYSQL_OPT_SSL_CIPHER, cipher_option.c_str(), "ssl_cipher");
     // libmariadb silently ignores a version string it does not know: only pass our own constants.
-    const char* versions = profile.tls.min_version == TlsVersion::Tls13 ? "TLSv1.3" : "TLSv1.2,TLSv1.3";
+    const char* versions = !allow_tls12 ? "TLSv1.3" : !allow_tls13 ? "TLSv1.2" : "TLSv1.2,TLSv1.3";
     set_option(m, MARIADB_OPT_TLS_VERSION, versions, "tls_version");
     const my_bool on = 1;
     set_option(m, MYSQL_OPT_SSL_ENFORCE, &on, "TLS enforcement");
@@ -248,6 +277,13 @@ Connection Connection::open(const Profile& profile) {
     if (version_id < mariadb_protocol_id(profile.tls.min_version)) {
         throw Error(Code::TlsVersionTooLow, "the session negotiated " + std::string(version_name ? version_name : "?") +
                     ", below the profile's minimum " + std::string(tls_version_name(profile.tls.min_version)));
+    }
+    // Second lock on ssl_cipher, whatever libmariadb did with the option.
+    if (!ciphers.empty() && !ciphers.allows(cipher)) {
+        throw Error(Code::TlsHandshake, "the session with " + profile.host + ":" + std::to_string(profile.port) +
+                    " negotiated " + std::string(version_name ? version_name : "?") + " with the cipher " + cipher +
+                    ", which the profile does not allow (ssl_cipher: " + tls::CipherList::join(ciphers.all) +
+                    "); verrou closed it");
     }
 
     ConnectionInfo& info = impl->info;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "tls/probe.hpp"
 #include "verrou/error.hpp"
 #include "verrou/profile.hpp"
 
@@ -212,6 +213,22 @@ struct Resolver {
         return hex;
     }
 
+    /// ssl_cipher: each name checked against OpenSSL (tls/probe.hpp); kept as the canonical
+    /// ':'-joined list, so libmariadb and the probe only ever see names OpenSSL accepted.
+    std::string cipher_list(const Value& v, TlsVersion min_version) const {
+        const std::string raw = resolve_text(tree, v, "ssl_cipher", KeyType::Text);
+        const tls::CipherListCheck check = tls::check_cipher_list(raw, min_version);
+        if (check.ok()) return tls::CipherList::join(check.list.all);
+        std::string problem = check.problem;
+        if (check.unknown) {
+            const auto& known = tls::known_cipher_names();
+            const std::vector<std::string_view> names(known.begin(), known.end());
+            const std::string s = suggest_key(check.bad_name, names);
+            if (!s.empty()) problem += " (did you mean '" + s + "'?)";
+        }
+        fail(check.failure, v, "ssl_cipher", problem);
+    }
+
     int integer(std::string_view key, int fallback) const {
         const Value* v = find(key);
         return v ? static_cast<int>(read_integer(*v, key)) : fallback;
@@ -252,7 +269,6 @@ struct Resolver {
         tls.key_passphrase = secret_ref_from(tree, section, "ssl_key_passphrase_file", "ssl_key_passphrase_env",
                                              "ssl_key_passphrase_secret", {});
         tls.crl = text("ssl_crl", false, KeyType::Path);
-        tls.cipher = text("ssl_cipher", false);
         tls.cert_next = text("ssl_cert_next", false, KeyType::Path);
         tls.key_next = text("ssl_key_next", false, KeyType::Path);
         if (tls.cert_next.empty() != tls.key_next.empty()) {
@@ -269,6 +285,8 @@ struct Resolver {
                      "older protocols are never allowed)");
             }
         }
+
+        if (const Value* v = find("ssl_cipher")) tls.cipher = cipher_list(*v, tls.min_version);
 
         tls.allow_unverified_server = boolean("allow_unverified_server", false);
         if (const Value* v = find("ssl_mode")) {

@@ -4,11 +4,15 @@
 // OpenSSL's headers undo only when they come after it.
 #include "net/socket.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 
 #ifndef _WIN32
@@ -134,7 +138,168 @@ void classify_verify_failure(long result, const ProbeOptions& opt, ProbeResult& 
     }
 }
 
+bool is_cipher_name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool is_tls13(const SSL_CIPHER* c) { return std::strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0; }
+
+/// The cipher of `ctx`'s list named exactly `name` (TLS 1.3 or not, as asked), or nullptr.
+const SSL_CIPHER* find_in(SSL_CTX* ctx, std::string_view name, bool tls13) {
+    STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx);
+    for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
+        const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
+        if (is_tls13(c) == tls13 && name == SSL_CIPHER_get_name(c)) return c;
+    }
+    return nullptr;
+}
+
+SslCtxPtr scratch_ctx() {
+    SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+    if (!ctx) throw Error(Code::Crypto, "SSL_CTX_new failed: " + last_openssl_error());
+    return ctx;
+}
+
+// Every suite and cipher this OpenSSL can use, with the IANA names: suggestions only (the check
+// itself asks OpenSSL about each name).
+constexpr const char* kAllTls13 =
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
+    "TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256";
+
+struct KnownCiphers {
+    std::vector<std::string> names;
+    std::vector<std::pair<std::string, std::string>> iana;  // IANA name → OpenSSL name (TLS 1.2)
+};
+
+const KnownCiphers& known_ciphers() {
+    static const KnownCiphers known = [] {
+        KnownCiphers k;
+        SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+        if (ctx) {
+            SSL_CTX_set_ciphersuites(ctx.get(), kAllTls13);
+            SSL_CTX_set_cipher_list(ctx.get(), "ALL:COMPLEMENTOFALL");
+            STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx.get());
+            for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
+                const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
+                k.names.emplace_back(SSL_CIPHER_get_name(c));
+                const char* std_name = SSL_CIPHER_standard_name(c);
+                if (std_name && !is_tls13(c)) k.iana.emplace_back(std_name, SSL_CIPHER_get_name(c));
+            }
+        }
+        ERR_clear_error();
+        return k;
+    }();
+    return known;
+}
+
 }  // namespace
+
+bool CipherList::allows(std::string_view negotiated) const {
+    return std::find(all.begin(), all.end(), negotiated) != all.end();
+}
+
+std::string CipherList::join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ":") + n;
+    return out;
+}
+
+const std::vector<std::string>& known_cipher_names() { return known_ciphers().names; }
+
+CipherListCheck check_cipher_list(std::string_view text, TlsVersion min_version) {
+    CipherListCheck r;
+    const auto refuse = [&](Code code, std::string_view name, const std::string& problem) {
+        r.failure = code;
+        r.bad_name = std::string(name);
+        r.problem = problem;
+        r.list = {};
+        return r;
+    };
+    if (trim(text).empty()) {
+        return refuse(Code::ConfigInvalidValue, "",
+                      "the cipher list is empty; leave ssl_cipher out to use OpenSSL's default ciphers");
+    }
+    SslCtxPtr ctx = scratch_ctx();
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t colon = text.find(':', start);
+        const std::string_view name =
+            trim(text.substr(start, colon == std::string_view::npos ? text.npos : colon - start));
+        if (name.empty()) {
+            return refuse(Code::ConfigInvalidValue, name,
+                          "empty cipher name in '" + std::string(text) + "' (two ':' in a row, or a ':' at an end)");
+        }
+        if (!std::all_of(name.begin(), name.end(), is_cipher_name_char)) {
+            return refuse(Code::ConfigInvalidValue, name,
+                          "'" + std::string(name) + "' is not a cipher name: list exact OpenSSL cipher names "
+                          "separated by ':' (cipher-string syntax such as '!', '+', '@', ',' or spaces inside a "
+                          "name is not accepted)");
+        }
+        const std::string n(name);
+        const SSL_CIPHER* found = nullptr;
+        bool tls13 = false;
+        ERR_clear_error();
+        if (SSL_CTX_set_ciphersuites(ctx.get(), n.c_str()) == 1 && (found = find_in(ctx.get(), n, true))) {
+            tls13 = true;
+        } else {
+            ERR_clear_error();
+            SSL_CTX_set_ciphersuites(ctx.get(), "");  // only TLS 1.2 names left in the list
+            if (SSL_CTX_set_cipher_list(ctx.get(), n.c_str()) == 1) {
+                found = find_in(ctx.get(), n, false);
+                const int selected = sk_SSL_CIPHER_num(SSL_CTX_get_ciphers(ctx.get()));
+                if (!found || selected != 1) {
+                    ERR_clear_error();
+                    return refuse(Code::ConfigInvalidValue, name,
+                                  "'" + n + "' is a cipher-string keyword (it selects " + std::to_string(selected) +
+                                      (selected == 1 ? " cipher" : " ciphers") +
+                                      "), not a cipher name: list the ciphers themselves, separated by ':'");
+                }
+            }
+        }
+        ERR_clear_error();
+        if (!found) {
+            for (const auto& [iana, openssl] : known_ciphers().iana) {
+                if (iana == n) {
+                    return refuse(Code::ConfigInvalidValue, name,
+                                  "'" + n + "' is the IANA name of a TLS 1.2 cipher; OpenSSL (and verrou) call it '" +
+                                      openssl + "'");
+                }
+            }
+            r.unknown = true;
+            return refuse(Code::ConfigInvalidValue, name,
+                          "unknown cipher '" + n + "': " + OpenSSL_version(OPENSSL_VERSION) +
+                              " offers no cipher of that name");
+        }
+        if (SSL_CIPHER_get_cipher_nid(found) == NID_undef) {
+            return refuse(Code::ConfigUnsafe, name, "'" + n + "' does not encrypt (NULL cipher): it would send the "
+                                                    "login and all data in clear text");
+        }
+        if (SSL_CIPHER_get_auth_nid(found) == NID_auth_null) {
+            return refuse(Code::ConfigUnsafe, name, "'" + n + "' is anonymous (no server certificate): anyone on the "
+                                                    "path could impersonate the server");
+        }
+        if (!tls13 && min_version == TlsVersion::Tls13) {
+            return refuse(Code::ConfigInvalidValue, name,
+                          "'" + n + "' is a TLS 1.2 cipher, but the minimum TLS version is TLSv1.3 (tls_version, "
+                          "also the default), so it could never be used: keep only TLS 1.3 suites "
+                          "(TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256) "
+                          "or set tls_version = TLSv1.2");
+        }
+        if (!r.list.allows(n)) {
+            r.list.all.push_back(n);
+            (tls13 ? r.list.tls13 : r.list.tls12).push_back(n);
+        }
+        if (colon == std::string_view::npos) break;
+        start = colon + 1;
+    }
+    return r;
+}
 
 ProbeOptions probe_options_for(const Profile& profile) {
     ProbeOptions o;
@@ -146,6 +311,7 @@ ProbeOptions probe_options_for(const Profile& profile) {
     o.mode = profile.tls.mode;
     o.min_version = profile.tls.min_version;
     o.server_fingerprint = profile.tls.server_fingerprint;
+    o.cipher = profile.tls.cipher;
     return o;
 }
 
@@ -174,6 +340,27 @@ ProbeResult probe_server(const ProbeOptions& opt) {
         // as a bare handshake failure; the profile's minimum is checked below.
         SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
         SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);  // verdict read after the handshake
+        // The profile's ssl_cipher, as Connection::open applies it: only its TLS 1.3 suites (none
+        // when it names only TLS 1.2 ciphers); its TLS 1.2 names, or OpenSSL's default TLS 1.2 list
+        // when it names none, so that a TLS 1.2-only server is described instead of a bare
+        // handshake failure. The negotiated cipher is checked against the list below.
+        CipherList ciphers;
+        if (!opt.cipher.empty()) {
+            CipherListCheck check = check_cipher_list(opt.cipher, opt.min_version);
+            if (!check.ok()) {
+                r.failure = check.failure;
+                r.message = "ssl_cipher: " + check.problem;
+                return r;
+            }
+            ciphers = std::move(check.list);
+            const std::string tls13 = CipherList::join(ciphers.tls13);
+            const std::string tls12 = CipherList::join(ciphers.tls12);
+            if (SSL_CTX_set_ciphersuites(ctx.get(), tls13.c_str()) != 1 ||
+                (!tls12.empty() && SSL_CTX_set_cipher_list(ctx.get(), tls12.c_str()) != 1)) {
+                throw Error(Code::Crypto, "OpenSSL refused the checked ssl_cipher list " + opt.cipher + ": " +
+                                              last_openssl_error());
+            }
+        }
         if (SSL_CTX_load_verify_locations(ctx.get(), opt.ca_file.c_str(), nullptr) != 1) {
             r.failure = Code::CertParse;
             r.message = "cannot load the CA file " + opt.ca_file + ": " + last_openssl_error();
@@ -206,8 +393,14 @@ ProbeResult probe_server(const ProbeOptions& opt) {
             const std::string why = last_openssl_error();
             r.failure = Code::TlsHandshake;
             r.message = "TLS handshake with " + r.peer_address + " failed: " + (why.empty() ? "connection closed" : why);
-            if (why.find("protocol version") != std::string::npos ||
-                why.find("unsupported protocol") != std::string::npos) {
+            const bool no_common_cipher = why.find("handshake failure") != std::string::npos ||
+                                          why.find("no shared cipher") != std::string::npos ||
+                                          why.find("no ciphers available") != std::string::npos;
+            if (!ciphers.empty() && no_common_cipher) {
+                r.message += "; the profile allows only the ciphers " + CipherList::join(ciphers.all) +
+                             " (ssl_cipher): the server probably accepts none of them";
+            } else if (why.find("protocol version") != std::string::npos ||
+                       why.find("unsupported protocol") != std::string::npos) {
                 r.failure = Code::TlsVersionTooLow;
                 r.message = "the server at " + r.peer_address + " offers no TLS version verrou accepts (" + why + ")";
             }
@@ -242,6 +435,11 @@ ProbeResult probe_server(const ProbeOptions& opt) {
             r.message = "the server at " + r.peer_address + " negotiated " + r.tls_version +
                         ", below the profile's minimum " + std::string(tls_version_name(opt.min_version)) +
                         " (tls_version); upgrade the server's TLS configuration";
+        } else if (!ciphers.empty() && !ciphers.allows(r.cipher)) {
+            r.failure = Code::TlsHandshake;
+            r.message = "the server at " + r.peer_address + " negotiated " + r.tls_version + " with the cipher " +
+                        r.cipher + ", which the profile does not allow (ssl_cipher: " +
+                        CipherList::join(ciphers.all) + ")";
         }
         SSL_shutdown(ssl.get());
     } catch (const Error& e) {

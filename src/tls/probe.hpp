@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "verrou/certificate.hpp"
@@ -17,6 +18,39 @@
 #include "verrou/profile.hpp"
 
 namespace verrou::tls {
+
+// ---- ssl_cipher: the profile's list of allowed ciphers, checked against this OpenSSL ----
+
+/// A checked ssl_cipher list: exact OpenSSL names, in the profile's order, without duplicates.
+struct CipherList {
+    std::vector<std::string> tls13;  // TLS 1.3 suites (TLS_AES_256_GCM_SHA384, ...)
+    std::vector<std::string> tls12;  // TLS 1.2 cipher names (ECDHE-ECDSA-AES256-GCM-SHA384, ...)
+    std::vector<std::string> all;    // both, in the profile's order
+
+    bool empty() const noexcept { return all.empty(); }
+    bool allows(std::string_view negotiated) const;
+    /// ':'-joined: all(), or only one half (libmariadb can restrict only one, see connection.cpp).
+    static std::string join(const std::vector<std::string>& names);
+};
+
+struct CipherListCheck {
+    CipherList list;
+    Code failure = Code::Ok;  // CONFIG_INVALID_VALUE, or CONFIG_UNSAFE for NULL / anonymous ciphers
+    std::string bad_name;     // the offending entry
+    bool unknown = false;     // OpenSSL does not know bad_name: a "did you mean" helps
+    std::string problem;      // plain words, naming bad_name; no location (the caller adds it)
+    bool ok() const noexcept { return failure == Code::Ok; }
+};
+
+/// Checks `text`, a ':'-separated list of cipher names (spaces around names ignored), name by
+/// name against this build of OpenSSL on a scratch SSL_CTX: a TLS 1.3 suite must be accepted by
+/// SSL_CTX_set_ciphersuites, a TLS 1.2 name by SSL_CTX_set_cipher_list as exactly that one
+/// cipher (so cipher-string keywords such as HIGH or !aNULL are refused, and an unknown name is
+/// never silently dropped). Under a TLS 1.3 minimum a TLS 1.2 name could never be used: refused.
+CipherListCheck check_cipher_list(std::string_view text, TlsVersion min_version);
+
+/// Every cipher name this OpenSSL knows (TLS 1.3 suites and TLS 1.2 names), for suggestions.
+const std::vector<std::string>& known_cipher_names();
 
 struct ProbeOptions {
     std::string host;
@@ -27,6 +61,7 @@ struct ProbeOptions {
     SslMode mode = SslMode::VerifyIdentity;
     TlsVersion min_version = TlsVersion::Tls13;
     std::string server_fingerprint;       // SHA-256 pin (upper hex), or ""
+    std::string cipher;                   // ssl_cipher list (checked by check_cipher_list), or ""
 };
 
 struct ProbeResult {
@@ -47,7 +82,10 @@ struct ProbeResult {
     bool ok() const noexcept { return failure == Code::Ok; }
 };
 
-/// Never throws for network or TLS problems: they end up in `failure`/`message`.
+/// Never throws for network or TLS problems: they end up in `failure`/`message`. With a
+/// `cipher` list the probe offers only those ciphers (TLS 1.3 suites; TLS 1.2 names, or the
+/// default TLS 1.2 list when it names none, so that a TLS 1.2 server is still described) and
+/// refuses a negotiated cipher outside the list, as Connection::open does.
 ProbeResult probe_server(const ProbeOptions& options);
 
 /// Probe options from a profile's connection and TLS settings.

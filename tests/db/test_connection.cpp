@@ -172,6 +172,28 @@ TEST_CASE("connection: server fingerprint pin (SHA-256) right and wrong") {
     CHECK(e.code() == Code::TlsServerPinMismatch);
 }
 
+TEST_CASE("connection: ssl_cipher is checked again by open, before the network") {
+    // A Profile built in code never went through load_profile's check.
+    Profile p = bed_profile();
+    p.tls.cipher = "TLS_AES_256_GCM_SHA384:HIGH";
+    Error e = expect_refusal(p);
+    CHECK(e.layer() == Layer::Config);
+    CHECK(e.code() == Code::ConfigInvalidValue);
+    CHECK(has(e, "ssl_cipher"));
+    CHECK(has(e, "'HIGH'"));
+    CHECK(has(e, "not a cipher name"));
+
+    p.tls.cipher = "ECDHE-ECDSA-AES256-GCM-SHA384";  // TLS 1.2 cipher, TLS 1.3 minimum
+    e = expect_refusal(p);
+    CHECK(e.layer() == Layer::Config);
+    CHECK(e.code() == Code::ConfigInvalidValue);
+    CHECK(has(e, "'ECDHE-ECDSA-AES256-GCM-SHA384' is a TLS 1.2 cipher"));
+
+    p.tls.cipher = "TLS_CHACHA20_POLY1305_SHA256";
+    Connection c = Connection::open(p);
+    CHECK(c.info().cipher == "TLS_CHACHA20_POLY1305_SHA256");
+}
+
 TEST_CASE("connection: missing certificate file") {
     Profile p = bed_profile();
     p.tls.cert = "/nonexistent/verrou/client.crt";

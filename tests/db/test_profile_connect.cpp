@@ -130,3 +130,137 @@ TEST_CASE("profile connect: a missing Docker secret stops before the network") {
     }
     ::unsetenv("VERROU_SECRETS_DIR");
 }
+
+// ---- ssl_cipher: checked at load, applied by libmariadb and the probe, checked after connect ----
+
+namespace {
+
+/// The bed profile (INI) for `server` with extra lines in [env.dev].
+std::string cipher_profile(const std::string& server, const std::string& extra) {
+    const auto& bed = Testbed::get();
+    return "[env.dev]\n"
+           "host = 127.0.0.1\n"
+           "port = " + std::to_string(bed.port(server)) + "\n"
+           "user = app_user\n"
+           "database = appdb\n"
+           "password_secret = app_user_password\n"
+           "ssl_ca = pki/dev/ca.crt\n"
+           "ssl_cert = pki/dev/app_user.crt\n"
+           "ssl_key = pki/dev/app_user.key\n"
+           "ssl_crl = pki/dev/crl.pem\n" + extra;
+}
+
+Error load_error(const std::string& name, const std::string& text) {
+    try {
+        (void)load_profile(write_profile(name, text), "dev");
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("the profile loaded although it should not");
+    return Error(Code::Internal, "unreachable");
+}
+
+Error open_error(const Profile& p) {
+    try {
+        Connection c = Connection::open(p);
+        FAIL("connected with " << c.info().tls_version << " " << c.info().cipher << " although a refusal was expected");
+    } catch (const Error& e) {
+        CHECK_MESSAGE(verrou::test::free_of_secrets(e.what()), "secret in message: ", e.what());
+        return e;
+    }
+    return Error(Code::Internal, "unreachable");
+}
+
+bool has(const Error& e, const std::string& words) { return std::string(e.what()).find(words) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("profile connect: ssl_cipher = TLS_AES_128_GCM_SHA256 is the cipher the session uses") {
+    SecretsDir secrets;
+    for (SslMode mode : {SslMode::VerifyIdentity, SslMode::VerifyCa}) {  // libmariadb alone / probe first
+        CAPTURE(ssl_mode_name(mode));
+        const std::string mode_line = std::string("ssl_mode = ") + std::string(ssl_mode_name(mode)) + "\n";
+        const Profile p = load_profile(write_profile("bed-cipher.ini",
+                                                     cipher_profile("strict", mode_line + "ssl_cipher = TLS_AES_128_GCM_SHA256\n")),
+                                       "dev");
+        CHECK(p.tls.cipher == "TLS_AES_128_GCM_SHA256");
+        Connection c = Connection::open(p);
+        CHECK(c.info().tls_version == "TLSv1.3");
+        CHECK(c.info().cipher == "TLS_AES_128_GCM_SHA256");
+        // The server's own view of the session agrees.
+        ResultSet r = c.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+        REQUIRE(r.rows.size() == 1);
+        CHECK(r.rows[0][1].value() == "TLS_AES_128_GCM_SHA256");
+    }
+}
+
+TEST_CASE("profile connect: an unknown ssl_cipher name fails at load with the key and the name") {
+    SecretsDir secrets;
+    const Error e = load_error("bed-cipher-unknown.ini",
+                               cipher_profile("strict", "ssl_cipher = TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA265\n"));
+    INFO(std::string(e.what()));
+    CHECK(e.layer() == Layer::Config);
+    CHECK(e.code() == Code::ConfigInvalidValue);
+    CHECK(has(e, "bed-cipher-unknown.ini:11"));
+    CHECK(has(e, "'ssl_cipher'"));
+    CHECK(has(e, "'TLS_AES_128_GCM_SHA265'"));
+    CHECK(has(e, "did you mean 'TLS_AES_128_GCM_SHA256'"));
+}
+
+TEST_CASE("profile connect: a TLS 1.2 ssl_cipher under the TLSv1.3 minimum fails at load") {
+    SecretsDir secrets;
+    const Error e = load_error("bed-cipher-tls12.ini",
+                               cipher_profile("strict", "tls_version = TLSv1.3\nssl_cipher = ECDHE-ECDSA-AES128-GCM-SHA256\n"));
+    INFO(std::string(e.what()));
+    CHECK(e.layer() == Layer::Config);
+    CHECK(e.code() == Code::ConfigInvalidValue);
+    CHECK(has(e, "bed-cipher-tls12.ini:12"));
+    CHECK(has(e, "'ssl_cipher'"));
+    CHECK(has(e, "'ECDHE-ECDSA-AES128-GCM-SHA256' is a TLS 1.2 cipher"));
+    CHECK(has(e, "TLSv1.3"));
+    CHECK(has(e, "never be used"));
+}
+
+TEST_CASE("profile connect: an ssl_cipher list the strict server does not offer is refused") {
+    SecretsDir secrets;
+    // The strict server keeps OpenSSL's default TLS 1.3 suites, which do not include the CCM ones.
+    for (SslMode mode : {SslMode::VerifyIdentity, SslMode::VerifyCa}) {
+        CAPTURE(ssl_mode_name(mode));
+        const std::string mode_line = std::string("ssl_mode = ") + std::string(ssl_mode_name(mode)) + "\n";
+        const Profile p = load_profile(write_profile("bed-cipher-disjoint.ini",
+                                                     cipher_profile("strict", mode_line + "ssl_cipher = TLS_AES_128_CCM_SHA256\n")),
+                                       "dev");
+        const Error e = open_error(p);
+        INFO(std::string(e.what()));
+        CHECK(e.layer() == Layer::Tls);
+        CHECK(e.code() == Code::TlsHandshake);
+        CHECK(has(e, "TLS_AES_128_CCM_SHA256"));
+        CHECK(has(e, "ssl_cipher"));
+    }
+}
+
+TEST_CASE("profile connect: TLS 1.2 ciphers against the TLS 1.2 server, and a mixed list") {
+    SecretsDir secrets;
+    const Profile p12 = load_profile(write_profile("bed-cipher-12.ini",
+        cipher_profile("tls12", "tls_version = TLSv1.2\nssl_cipher = ECDHE-ECDSA-AES128-GCM-SHA256\n")), "dev");
+    Connection a = Connection::open(p12);
+    CHECK(a.info().tls_version == "TLSv1.2");
+    CHECK(a.info().cipher == "ECDHE-ECDSA-AES128-GCM-SHA256");
+
+    // Both kinds in one list: each server gets the half of its protocol version.
+    const std::string mixed = "tls_version = TLSv1.2\nssl_cipher = TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384\n";
+    Connection b = Connection::open(load_profile(write_profile("bed-cipher-mixed12.ini", cipher_profile("tls12", mixed)), "dev"));
+    CHECK(b.info().tls_version == "TLSv1.2");
+    CHECK(b.info().cipher == "ECDHE-ECDSA-AES256-GCM-SHA384");
+    Connection c = Connection::open(load_profile(write_profile("bed-cipher-mixed13.ini", cipher_profile("strict", mixed)), "dev"));
+    CHECK(c.info().tls_version == "TLSv1.3");
+    CHECK(c.info().cipher == "TLS_AES_256_GCM_SHA384");
+
+    // Only TLS 1.3 suites under a TLS 1.2 minimum: a TLS 1.2-only server cannot satisfy them.
+    const Profile only13 = load_profile(write_profile("bed-cipher-only13.ini",
+        cipher_profile("tls12", "tls_version = TLSv1.2\nssl_cipher = TLS_AES_128_GCM_SHA256\n")), "dev");
+    const Error e = open_error(only13);
+    INFO(std::string(e.what()));
+    CHECK(e.layer() == Layer::Tls);
+    CHECK(has(e, "TLS_AES_128_GCM_SHA256"));
+}

@@ -378,6 +378,85 @@ TEST_CASE("profile: tls_version accepts exactly TLSv1.2 and TLSv1.3") {
     CHECK(load_profile(ok, "dev").tls.min_version == TlsVersion::Tls13);
 }
 
+TEST_CASE("profile: ssl_cipher is a list of cipher names OpenSSL knows") {
+    TempDir dir;
+    const auto load = [&](const std::string& lines) { return load_profile(dir.write("c.ini", kMinimal + lines), "dev"); };
+    const auto fails = [&](const std::string& lines) { return error_of([&] { load(lines); }); };
+
+    // TLS 1.3 suites, spaces around names allowed; kept as the canonical list, duplicates dropped.
+    CHECK(load("ssl_cipher = TLS_AES_128_GCM_SHA256 : TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256\n").tls.cipher ==
+          "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384");
+    // TLS 1.2 names need a TLS 1.2 minimum; both kinds may be mixed then.
+    CHECK(load("tls_version = TLSv1.2\nssl_cipher = TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-AES256-GCM-SHA384\n").tls.cipher ==
+          "TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-AES256-GCM-SHA384");
+    CHECK(nlohmann::json::parse(profile_to_json(load("ssl_cipher = TLS_AES_256_GCM_SHA384\n")))["tls"]["ssl_cipher"] ==
+          "TLS_AES_256_GCM_SHA384");
+
+    // An unknown name, even next to known ones, is named with the closest known name.
+    const Error u = fails("ssl_cipher = TLS_AES_256_GCM_SHA384:tls_aes_128_gcm_sha256\n");
+    CHECK(u.code() == Code::ConfigInvalidValue);
+    CHECK(contains(u.message(), "c.ini:7"));
+    CHECK(contains(u.message(), "key 'ssl_cipher'"));
+    CHECK(contains(u.message(), "unknown cipher 'tls_aes_128_gcm_sha256'"));
+    CHECK(contains(u.message(), "did you mean 'TLS_AES_128_GCM_SHA256'"));
+    const Error u12 = fails("tls_version = TLSv1.2\nssl_cipher = ECDHE-ECDSA-AES256-GCM-SHA348\n");
+    CHECK(u12.code() == Code::ConfigInvalidValue);
+    CHECK(contains(u12.message(), "'ECDHE-ECDSA-AES256-GCM-SHA348'"));
+    CHECK(contains(u12.message(), "did you mean 'ECDHE-ECDSA-AES256-GCM-SHA384'"));
+    const Error j = error_of([&] {
+        load_profile(dir.write("c.json", R"({"environments": {"dev": {"host": "h", "user": "u", "ssl_ca": "/ca",
+            "ssl_cert": "/c", "ssl_key": "/k", "ssl_cipher": "TLS_AES_256_GCM_SHA384:NOPE"}}})"), "dev");
+    });
+    CHECK(j.code() == Code::ConfigInvalidValue);
+    CHECK(contains(j.message(), "c.json#/environments/dev/ssl_cipher"));
+    CHECK(contains(j.message(), "'NOPE'"));
+
+    // A TLS 1.2 name under the TLS 1.3 minimum (explicit or default) could never be used.
+    for (const char* version : {"", "tls_version = TLSv1.3\n"}) {
+        CAPTURE(version);
+        const Error t = fails(std::string(version) + "ssl_cipher = TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256\n");
+        CHECK(t.code() == Code::ConfigInvalidValue);
+        CHECK(contains(t.message(), "key 'ssl_cipher'"));
+        CHECK(contains(t.message(), "'ECDHE-RSA-AES128-GCM-SHA256' is a TLS 1.2 cipher"));
+        CHECK(contains(t.message(), "TLSv1.3"));
+        CHECK(contains(t.message(), "tls_version = TLSv1.2"));
+    }
+
+    // Cipher-string syntax is not a list of names: it would select ciphers nobody reviewed.
+    for (const char* bad : {"HIGH", "ECDHE+AESGCM", "!aNULL", "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384",
+                            "@SECLEVEL=2", "AESGCM"}) {
+        CAPTURE(bad);
+        const Error k = fails(std::string("tls_version = TLSv1.2\nssl_cipher = ") + bad + "\n");
+        CHECK(k.code() == Code::ConfigInvalidValue);
+        CHECK(contains(k.message(), "key 'ssl_cipher'"));
+        CHECK(contains(k.message(), "not a cipher name"));
+    }
+    for (const char* empty : {"TLS_AES_128_GCM_SHA256::TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256:"}) {
+        CAPTURE(empty);
+        const Error k = fails(std::string("ssl_cipher = ") + empty + "\n");
+        CHECK(k.code() == Code::ConfigInvalidValue);
+        CHECK(contains(k.message(), "empty cipher name"));
+    }
+    ::setenv("VERROU_TEST_EMPTY", "", 1);
+    CHECK(contains(fails("ssl_cipher = ${VERROU_TEST_EMPTY}\n").message(), "empty"));
+    ::unsetenv("VERROU_TEST_EMPTY");
+
+    // The IANA spelling of a TLS 1.2 cipher gets OpenSSL's name.
+    const Error i = fails("tls_version = TLSv1.2\nssl_cipher = TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\n");
+    CHECK(i.code() == Code::ConfigInvalidValue);
+    CHECK(contains(i.message(), "IANA name"));
+    CHECK(contains(i.message(), "'ECDHE-ECDSA-AES128-GCM-SHA256'"));
+
+    // No encryption, or no server authentication: unsafe, whatever the minimum version.
+    for (const char* unsafe : {"NULL-SHA256", "ADH-AES128-GCM-SHA256"}) {
+        CAPTURE(unsafe);
+        const Error n = fails(std::string("tls_version = TLSv1.2\nssl_cipher = ") + unsafe + "\n");
+        CHECK(n.code() == Code::ConfigUnsafe);
+        CHECK(contains(n.message(), "key 'ssl_cipher'"));
+        CHECK(contains(n.message(), unsafe));
+    }
+}
+
 TEST_CASE("profile: fingerprints are normalized and checked") {
     TempDir dir;
     const std::string hex = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
@@ -413,7 +492,7 @@ TEST_CASE("profile: ${VAR}, ~, relative and Windows paths") {
         "ssl_key = ../keys/./client.key\n"
         "ssl_crl = C:/pki/crl.pem\n"
         "password_file = D:\\secrets\\pw.txt\n"
-        "ssl_cipher = A$$B\n");
+        "database = A$$B\n");
     const Profile p = load_profile(f, "dev");
     CHECK(p.host == "/etc/verrou/certs-host");
     CHECK(p.tls.ca == "/etc/verrou/certs/ca.crt");
@@ -422,7 +501,7 @@ TEST_CASE("profile: ${VAR}, ~, relative and Windows paths") {
     CHECK(p.tls.crl == "C:/pki/crl.pem");
     CHECK(p.password.kind == SecretRef::Kind::File);
     CHECK(p.password.target == "D:\\secrets\\pw.txt");
-    CHECK(p.tls.cipher == "A$B");
+    CHECK(p.database == "A$B");
     CHECK(nlohmann::json::parse(profile_to_json(p))["password"] == "file:D:\\secrets\\pw.txt");
 
     const std::string u = dir.write("u.json",
