@@ -87,7 +87,9 @@ struct IniParser {
         }
         if (!rest.empty() && !is_section_prefix(rest)) {
             throw Error(Code::ConfigUnknownKey, where_prefix(here()) + "unknown sub-section '" + rest +
-                        "' in [" + name + "]; known: hashing, hashing.peppers.<id>");
+                        "' in [" + name +
+                        "]; known: hashing, hashing.peppers.<id>, hashing.windev_legacy, "
+                        "hashing.windev_legacy.pepper");
         }
         prefix = rest.empty() ? std::string() : rest + ".";
     }
