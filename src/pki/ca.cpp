@@ -2,6 +2,10 @@
 // object is owned by a unique_ptr (tls/x509.hpp aliases + a few local ones), so an error
 // thrown half-way leaks nothing and leaves no partial file (see files.cpp).
 
+// inet_pton comes from here, before OpenSSL's headers for Windows' sake (see there). Unlike
+// getaddrinfo it needs no WSAStartup (Microsoft documents it so).
+#include "platform/sockets.hpp"
+
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -10,8 +14,6 @@
 #include <openssl/x509v3.h>
 
 #include <nlohmann/json.hpp>
-
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <cctype>
