@@ -4,7 +4,8 @@
 #   capi: verrou.h compiled as C and C++ for x86_64 and i686 (with a static_assert that the
 #         functions are __stdcall on i686 and that verrou_int is pointer-sized), then every
 #         capi/*.cpp with -fsyntax-only for both.
-#   core: the core's platform-dependent files (socket, secrets, TLS probe, validation cache).
+#   core: the core's platform-dependent files (socket, secrets, TLS probe, validation cache,
+#         doctor, PKI CA and key files, backup check and its glob matcher).
 #
 # The -posix compilers are used: the win32 thread model has no std::mutex (MSVC does).
 # OpenSSL / nlohmann headers are the Linux ones, exposed alone through a private include dir
@@ -98,7 +99,9 @@ S
 else
   for arch in x86_64 i686; do
     gxx=$(cc_for $arch g++)
-    for f in src/net/socket.cpp src/secret/secret.cpp src/tls/probe.cpp src/db/validation_cache.cpp; do
+    for f in src/net/socket.cpp src/secret/secret.cpp src/tls/probe.cpp src/db/validation_cache.cpp \
+             src/doctor/doctor.cpp src/pki/ca.cpp src/pki/files.cpp src/backup/backup_check.cpp \
+             src/common/glob.cpp; do
       run "$arch $f" "$gxx" -std=c++20 -Wall -Wextra -fsyntax-only -I"$repo/include" -I"$repo/src" -isystem "$inc" "$repo/$f"
     done
   done
