@@ -8,7 +8,9 @@
 //   <root>/<env>/issued/<name>.crt|key  issued certificates and keys
 // Keys are written mode 0600 through a temporary file (O_EXCL, write, fsync) that is then
 // linked into place, so a file is either complete or absent, and an existing file is never
-// overwritten (Error(INVALID_ARGUMENT) naming it).
+// overwritten (Error(INVALID_ARGUMENT) naming it). Windows keeps both guarantees (CREATE_NEW,
+// FlushFileBuffers, a move that never replaces) but has no mode bits: files get their folder's
+// ACL. An encrypted CA key is refused (CERT_KEY_ENCRYPTED): verrou never prompts for a passphrase.
 #pragma once
 
 #include <string>
