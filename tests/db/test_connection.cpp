@@ -29,7 +29,14 @@ Error expect_refusal(const Profile& p) {
     return Error(Code::Internal, "unreachable");
 }
 
-bool has(const Error& e, const char* words) { return std::string(e.what()).find(words) != std::string::npos; }
+bool has(const Error& e, const std::string& words) { return std::string(e.what()).find(words) != std::string::npos; }
+
+/// A refusal by the server after the TLS handshake surfaces in one of two forms (TLS 1.3: the
+/// server's own error, or a connection lost right after the handshake); each has its own layer.
+void check_server_refusal_layer(const Error& e) {
+    if (e.code() == Code::AuthDenied) CHECK(e.layer() == Layer::Auth);
+    else CHECK(e.layer() == Layer::Certificate);
+}
 
 }  // namespace
 
@@ -53,20 +60,36 @@ TEST_CASE("connection: expired client certificate is refused locally") {
     CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertExpired);
     CHECK(has(e, "expired"));
+    const std::string crt = verrou::test::Testbed::get().pki("dev/expired.crt");
+    CHECK(has(e, "client certificate " + crt));
+    CHECK(has(e, "expired on " + inspect_certificate(crt).not_after));
+    CHECK(has(e, "days ago"));
 }
 
 TEST_CASE("connection: not-yet-valid client certificate is refused locally") {
     Error e = expect_refusal(bed_profile("strict", "dev/notyetvalid"));
+    CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertNotYetValid);
+    const std::string crt = verrou::test::Testbed::get().pki("dev/notyetvalid.crt");
+    CHECK(has(e, "client certificate " + crt));
+    CHECK(has(e, "is not valid before " + inspect_certificate(crt).not_before));
+    CHECK_FALSE(has(e, "clock"));  // 30 days ahead: a real date problem, not clock skew
 }
 
 TEST_CASE("connection: foreign-CA client certificate is refused locally") {
     Error e = expect_refusal(bed_profile("strict", "foreign/app_user"));
+    CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertUntrusted);
+    const auto& bed = verrou::test::Testbed::get();
+    CHECK(has(e, "client certificate " + bed.pki("foreign/app_user.crt")));
+    CHECK(has(e, "issued by '/CN=verrou test CA foreign'"));
+    CHECK(has(e, "does not chain to the CA of ssl_ca " + bed.pki("dev/ca.crt")));
+    CHECK(has(e, "'/CN=verrou test CA dev'"));
 }
 
 TEST_CASE("connection: a prod certificate from the dev CA trips the environment guard") {
     Error e = expect_refusal(bed_profile("strict", "dev/crossenv"));
+    CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertEnvironmentGuard);
     CHECK(has(e, "app_user-prod"));
     CHECK(has(e, "app_user-dev"));
@@ -79,12 +102,22 @@ TEST_CASE("connection: without the guard the server itself refuses the wrong sub
     // MariaDB answers 1045 for a SUBJECT mismatch; under load TLS 1.3 can surface it as a lost
     // connection after the handshake instead. Both are the server refusing the identity.
     CHECK((e.code() == Code::AuthDenied || e.code() == Code::CertRejectedByServer));
+    check_server_refusal_layer(e);
     CHECK(has(e, "Likely causes"));
+    CHECK(has(e, "/CN=app_user-prod"));  // the subject presented, in both forms
+    CHECK(has(e, "SUBJECT/ISSUER"));
 }
 
 TEST_CASE("connection: revoked client certificate is refused locally with the CRL") {
     Error e = expect_refusal(bed_profile("strict", "dev/revoked"));
+    CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertRevoked);
+    const auto& bed = verrou::test::Testbed::get();
+    CHECK(has(e, "client certificate " + bed.pki("dev/revoked.crt")));
+    CHECK(has(e, "(serial " + inspect_certificate(bed.pki("dev/revoked.crt")).serial_hex + ")"));
+    CHECK(has(e, "was revoked on "));
+    CHECK(has(e, "keyCompromise"));  // the reason the bed's CA recorded
+    CHECK(has(e, "according to ssl_crl " + bed.pki("dev/crl.pem")));
 }
 
 TEST_CASE("connection: revoked client certificate is refused by the server without a local CRL") {
@@ -93,18 +126,33 @@ TEST_CASE("connection: revoked client certificate is refused by the server witho
     Error e = expect_refusal(p);
     CHECK((e.code() == Code::CertRejectedByServer || e.code() == Code::AuthDenied));
     CHECK(e.layer() != Layer::Network);
+    check_server_refusal_layer(e);
+    CHECK(has(e, "Likely causes"));
+    CHECK(has(e, "/CN=app_user-dev"));
+    CHECK(has(e, "127.0.0.1:" + std::to_string(p.port)));
+    // Either "the server says the certificate is revoked (alert: certificate revoked)" or a
+    // connection closed after the handshake: both name revocation among the likely causes.
+    if (e.code() == Code::CertRejectedByServer) CHECK(has(e, "revoked"));
 }
 
 TEST_CASE("connection: key that does not match the certificate") {
     Profile p = bed_profile();
     p.tls.key = verrou::test::Testbed::get().pki("dev/mismatch.key");
     Error e = expect_refusal(p);
+    CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertKeyMismatch);
+    CHECK(has(e, "key " + p.tls.key + " (ssl_key)"));
+    CHECK(has(e, "does not belong to certificate " + p.tls.cert + " (ssl_cert"));
+    CHECK(has(e, "'/CN=app_user-dev'"));
 }
 
 TEST_CASE("connection: encrypted key without passphrase is refused, never prompted") {
     Error e = expect_refusal(bed_profile("strict", "dev/encrypted"));
+    CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertKeyEncrypted);
+    CHECK(has(e, "key " + verrou::test::Testbed::get().pki("dev/encrypted.key") + " is encrypted"));
+    CHECK(has(e, "ssl_key_passphrase_file"));
+    CHECK(has(e, "never prompts for a passphrase"));
 }
 
 TEST_CASE("connection: encrypted key with its passphrase file connects") {
@@ -120,6 +168,7 @@ TEST_CASE("connection: a TLS 1.2-only server is refused under the TLS 1.3 minimu
     CHECK(e.layer() == Layer::Tls);
     CHECK(e.code() == Code::TlsVersionTooLow);
     CHECK(has(e, "TLSv1.2"));
+    CHECK(has(e, "below the profile's minimum TLSv1.3"));
 }
 
 TEST_CASE("connection: a TLS 1.2 minimum accepts the TLS 1.2 server") {
@@ -136,15 +185,19 @@ TEST_CASE("connection: a plaintext server is refused in every ssl_mode") {
         p.tls.mode = mode;
         p.tls.allow_unverified_server = mode == SslMode::Required;
         Error e = expect_refusal(p);
+        CHECK(e.layer() == Layer::Tls);
         CHECK(e.code() == Code::TlsNotOffered);
         CHECK(has(e, "plaintext"));
+        CHECK(has(e, "does not offer TLS"));
     }
 }
 
 TEST_CASE("connection: wrong server name is refused under VERIFY_IDENTITY, accepted under VERIFY_CA") {
     Error e = expect_refusal(bed_profile("wrongname"));
+    CHECK(e.layer() == Layer::Tls);
     CHECK(e.code() == Code::TlsNameMismatch);
     CHECK(has(e, "db.elsewhere.invalid"));
+    CHECK(has(e, "not for '127.0.0.1'"));
 
     Profile p = bed_profile("wrongname");
     p.tls.mode = SslMode::VerifyCa;
@@ -155,8 +208,14 @@ TEST_CASE("connection: wrong server name is refused under VERIFY_IDENTITY, accep
 
 TEST_CASE("connection: an expired server certificate is refused") {
     Error e = expect_refusal(bed_profile("expiredsrv"));
+    CHECK(e.layer() == Layer::Tls);
     CHECK(e.code() == Code::TlsServerCertExpired);
     CHECK(has(e, "expired"));
+    const CertificateInfo srv = inspect_certificate(verrou::test::Testbed::get().pki("dev/server-expired.crt"));
+    CHECK(has(e, "server certificate " + srv.subject));
+    CHECK(has(e, "expired on " + srv.not_after));
+    CHECK(has(e, "days ago"));
+    CHECK(has(e, "renew"));
 }
 
 TEST_CASE("connection: server fingerprint pin (SHA-256) right and wrong") {
@@ -169,7 +228,12 @@ TEST_CASE("connection: server fingerprint pin (SHA-256) right and wrong") {
 
     p.tls.server_fingerprint = std::string(64, 'A');
     Error e = expect_refusal(p);
+    CHECK(e.layer() == Layer::Tls);
     CHECK(e.code() == Code::TlsServerPinMismatch);
+    CHECK(has(e, "server certificate /CN=localhost"));
+    CHECK(has(e, "SHA-256 fingerprint " + inspect_certificate(fp).sha256_fingerprint));  // what the server has
+    CHECK(has(e, "the profile pins " + std::string(64, 'A')));                           // what was expected
+    CHECK(has(e, "server_fingerprint"));
 }
 
 TEST_CASE("connection: ssl_cipher is checked again by open, before the network") {
@@ -198,8 +262,11 @@ TEST_CASE("connection: missing certificate file") {
     Profile p = bed_profile();
     p.tls.cert = "/nonexistent/verrou/client.crt";
     Error e = expect_refusal(p);
+    CHECK(e.layer() == Layer::Certificate);
     CHECK(e.code() == Code::CertFileMissing);
     CHECK(has(e, "/nonexistent/verrou/client.crt"));
+    CHECK(has(e, "ssl_cert"));
+    CHECK(has(e, "does not exist"));
 }
 
 TEST_CASE("connection: nothing listening is a NETWORK refusal") {
@@ -209,6 +276,8 @@ TEST_CASE("connection: nothing listening is a NETWORK refusal") {
     Error e = expect_refusal(p);
     CHECK(e.layer() == Layer::Network);
     CHECK(e.code() == Code::NetworkRefused);
+    CHECK(has(e, "127.0.0.1:1"));
+    CHECK(has(e, "nothing listens on that port"));
 }
 
 TEST_CASE("connection: wrong password is AUTH with likely causes, without the password") {
@@ -231,6 +300,8 @@ TEST_CASE("connection: missing password secret is a SECRET error") {
     Error e = expect_refusal(p);
     CHECK(e.layer() == Layer::Secret);
     CHECK(e.code() == Code::SecretNotFound);
+    CHECK(has(e, "password of user 'app_user'"));
+    CHECK(has(e, "/nonexistent/verrou/app_pw"));
 }
 
 TEST_CASE("connection: parameterized queries, NULLs, execute, transactions, SQL errors") {
