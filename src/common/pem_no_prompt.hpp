@@ -3,8 +3,7 @@
 // With a NULL callback, OpenSSL's PEM readers fall back to PEM_def_callback, which asks
 // "Enter PEM pass phrase:" on the controlling terminal when the PEM is encrypted: a service
 // blocks forever and a WinDev GUI freezes. Pass this callback instead wherever no passphrase
-// is meant to be supplied. (src/tls/validator.cpp has its own no_passphrase_callback, returning
-// 0, for certificates and CRLs; this is the shareable one.)
+// is meant to be supplied (certificates, CRLs, the pki CA key).
 #pragma once
 
 namespace verrou::common {

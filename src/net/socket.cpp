@@ -15,6 +15,7 @@
 #include <unistd.h>
 #endif
 
+#include "platform/sockets.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou::net {
@@ -92,15 +93,7 @@ void set_io_timeout(socket_t s, int seconds) {
 }  // namespace
 
 TcpSocket TcpSocket::connect(const std::string& host, std::uint16_t port, int timeout_seconds) {
-#ifdef _WIN32
-    // Winsock must be started once per process before any socket call (libmariadb does the
-    // same for its own sockets); the matching WSACleanup is left to process exit.
-    static const int wsa_started = [] {
-        WSADATA data;
-        return WSAStartup(MAKEWORD(2, 2), &data);
-    }();
-    if (wsa_started != 0) throw Error(Code::NetworkUnreachable, "Winsock could not be started");
-#endif
+    platform::start_sockets();
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -109,10 +102,7 @@ TcpSocket TcpSocket::connect(const std::string& host, std::uint16_t port, int ti
     if (const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
         throw Error(Code::NetworkDns, "cannot resolve host '" + host + "': " + gai_strerror(rc));
     }
-    // A lambda, not freeaddrinfo itself: on 32-bit Windows it is __stdcall and does not
-    // convert to a plain function pointer.
-    const auto release = [](addrinfo* a) { freeaddrinfo(a); };
-    std::unique_ptr<addrinfo, decltype(release)> guard(found, release);
+    const platform::AddrinfoPtr guard(found);
 
     Code last_code = Code::NetworkUnreachable;
     std::string last_message;

@@ -29,6 +29,7 @@
 
 #include <sys/stat.h>
 
+#include "common/pem_no_prompt.hpp"
 #include "tls/x509.hpp"
 #include "verrou/certificate.hpp"
 #include "verrou/error.hpp"
@@ -229,14 +230,12 @@ int passphrase_callback(char* buf, int size, int /*rwflag*/, void* userdata) {
 }
 
 // For certificates and CRLs, which are never encrypted: refuse rather than prompt.
-int no_passphrase_callback(char*, int, int, void*) { return 0; }
-
 // ---- certificates -------------------------------------------------------------------------
 
 std::vector<X509Ptr> parse_certificates(std::string_view pem, const std::string& path) {
     BioPtr bio = memory_bio(pem);
     std::vector<X509Ptr> certs;
-    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, no_passphrase_callback, nullptr)) {
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, common::pem_no_prompt, nullptr)) {
         certs.emplace_back(cert);
     }
     const std::string reason = tls::last_openssl_error();  // also clears the end-of-file error
@@ -368,7 +367,7 @@ struct CrlMaterial {
 
 X509CrlPtr parse_crl(std::string_view pem, const std::string& path) {
     BioPtr bio = memory_bio(pem);
-    X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, no_passphrase_callback, nullptr));
+    X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, common::pem_no_prompt, nullptr));
     if (!crl) throw Error(Code::CertCrl, with_openssl_reason(path + " is not a PEM CRL"));
     tls::last_openssl_error();
     return crl;

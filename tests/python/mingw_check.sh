@@ -4,11 +4,12 @@
 #   capi: verrou.h compiled as C and C++ for x86_64 and i686 (with a static_assert that the
 #         functions are __stdcall on i686 and that verrou_int is pointer-sized), then every
 #         capi/*.cpp with -fsyntax-only for both.
-#   core: the core's platform-dependent files (socket, secrets, TLS probe, validation cache,
-#         doctor, PKI CA and key files, backup check and its glob matcher).
+#   core: every src/**/*.cpp (the whole static core verrou.dll is built from), so a POSIX-only
+#         header or call anywhere fails here, not on a customer's build machine.
 #
 # The -posix compilers are used: the win32 thread model has no std::mutex (MSVC does).
-# OpenSSL / nlohmann headers are the Linux ones, exposed alone through a private include dir
+# OpenSSL / nlohmann / libmariadb / argon2 headers are the Linux ones, exposed alone through a
+# private include dir
 # (no /usr/include on the path, so the Windows system headers stay mingw's). Exit 77 = skip.
 set -uo pipefail
 repo=${1:?usage: mingw_check.sh REPO [capi|core]}
@@ -30,6 +31,8 @@ ln -s /usr/include/nlohmann "$inc/nlohmann"
 for f in /usr/include/openssl/* /usr/include/"$(gcc -dumpmachine)"/openssl/*; do
   [ -e "$f" ] && ln -sf "$f" "$inc/openssl/"
 done
+ln -s /usr/include/mariadb "$inc/mariadb"
+ln -s /usr/include/argon2.h "$inc/argon2.h"
 
 status=0
 run() {  # label, command...
@@ -99,11 +102,10 @@ S
 else
   for arch in x86_64 i686; do
     gxx=$(cc_for $arch g++)
-    for f in src/net/socket.cpp src/secret/secret.cpp src/tls/probe.cpp src/db/validation_cache.cpp \
-             src/doctor/doctor.cpp src/pki/ca.cpp src/pki/files.cpp src/backup/backup_check.cpp \
-             src/common/glob.cpp; do
-      run "$arch $f" "$gxx" -std=c++20 -Wall -Wextra -fsyntax-only -I"$repo/include" -I"$repo/src" -isystem "$inc" "$repo/$f"
-    done
+    while IFS= read -r f; do
+      run "$arch $f" "$gxx" -std=c++20 -Wall -Wextra -Werror -fsyntax-only -I"$repo/include" -I"$repo/src" \
+        -isystem "$inc" -isystem "$inc/mariadb" "$repo/$f"
+    done < <(cd "$repo" && find src -name '*.cpp' | sort)
   done
 fi
 [ $status = 0 ] && echo "windows compile check ($part): passed" || echo "windows compile check ($part): FAILED"
