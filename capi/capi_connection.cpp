@@ -15,6 +15,13 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+json certificate_json(const std::optional<CertificateInfo>& c) {
+    if (!c) return nullptr;
+    return {{"subject", c->subject},       {"issuer", c->issuer},
+            {"not_before", c->not_before}, {"not_after", c->not_after},
+            {"days_left", c->days_left},   {"sha256_fingerprint", c->sha256_fingerprint}};
+}
+
 // Parameters arrive as a JSON array of scalars. Nesting is refused before parsing so a
 // hostile "[[[[..." cannot exhaust anything.
 std::vector<Param> parse_params(std::string_view text) {
@@ -171,14 +178,9 @@ VERROU_API verrou_int VERROU_CALL verrou_connection_info(verrou_int connection, 
             j["tls_version"] = i.tls_version;
             j["cipher"] = i.cipher;
             j["ssl_mode"] = i.ssl_mode;
-            if (i.client_certificate) {
-                const CertificateInfo& c = *i.client_certificate;
-                j["client_certificate"] = {{"subject", c.subject},       {"issuer", c.issuer},
-                                           {"not_before", c.not_before}, {"not_after", c.not_after},
-                                           {"days_left", c.days_left},   {"sha256_fingerprint", c.sha256_fingerprint}};
-            } else {
-                j["client_certificate"] = nullptr;
-            }
+            j["client_certificate"] = certificate_json(i.client_certificate);
+            j["server_certificate"] = certificate_json(i.server_certificate);
+            if (i.server_certificate) j["server_certificate"]["subject_alt_names"] = i.server_certificate->subject_alt_names;
             j["using_next_certificate"] = i.using_next_certificate;
             json warnings = json::array();
             for (const Warning& w : i.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});

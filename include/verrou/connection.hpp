@@ -50,8 +50,13 @@ struct ConnectionInfo {
     std::string cipher;            // "TLS_AES_256_GCM_SHA384"
     std::string ssl_mode;          // "VERIFY_IDENTITY", ...
     std::optional<CertificateInfo> client_certificate;  // the one presented
+    /// The one the server presented (as verified under VERIFY_CA / VERIFY_IDENTITY), for
+    /// expiry monitoring; nullopt when libmariadb is not built on OpenSSL (e.g. Schannel).
+    std::optional<CertificateInfo> server_certificate;
     bool using_next_certificate = false;
-    std::vector<Warning> warnings; // from the profile and the validation
+    /// From the profile and the validation, plus "server_cert_expiring" when the server
+    /// certificate is inside expiry_warning_days.
+    std::vector<Warning> warnings;
 };
 
 class Connection {

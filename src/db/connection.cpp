@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "db/mariadb_error.hpp"
+#include "db/peer_certificate.hpp"
 #include "db/validation_cache.hpp"
 #include "tls/probe.hpp"
 #include "verrou/error.hpp"
@@ -18,6 +19,18 @@ namespace {
 
 // ma_tls.h numbers TLS versions as PROTOCOL_TLS_1_2 = 3, PROTOCOL_TLS_1_3 = 4.
 unsigned int mariadb_protocol_id(TlsVersion v) { return v == TlsVersion::Tls13 ? 4u : 3u; }
+
+// The server's certificate is renewed by another team, often on another schedule: say it at
+// connect time, with the profile's window, like the client's and the CA's. (An expired one
+// never gets here: ssl_ca is always set, so OpenSSL checks its dates in every ssl_mode.)
+std::optional<Warning> server_expiry_warning(const std::optional<CertificateInfo>& c, const Profile& profile) {
+    if (!c || c->days_left > profile.tls.expiry_warning_days) return std::nullopt;
+    return Warning{"server_cert_expiring",
+                   "server certificate " + c->subject + " of " + profile.host + ":" + std::to_string(profile.port) +
+                       " expires on " + c->not_after + " (in " + std::to_string(c->days_left) +
+                       " day(s); expiry_warning_days = " + std::to_string(profile.tls.expiry_warning_days) +
+                       "): ask the database team to renew it"};
+}
 
 void library_init_once() {
     static std::once_flag once;
@@ -296,8 +309,10 @@ Connection Connection::open(const Profile& profile) {
     info.ssl_mode = ssl_mode_name(profile.tls.mode);
     info.client_certificate = report.client;
     info.using_next_certificate = report.using_next_certificate;
+    info.server_certificate = db::peer_certificate(m);
     info.warnings = profile.warnings;
     for (auto& w : report.warnings()) info.warnings.push_back(std::move(w));
+    if (auto w = server_expiry_warning(info.server_certificate, profile)) info.warnings.push_back(std::move(*w));
     return Connection(std::move(impl));
 }
 

@@ -55,6 +55,38 @@ TEST_CASE("connection: app_user over mTLS gets TLSv1.3 and app_user@%") {
     CHECK(r.rows[0][1].value() == "TLSv1.3");
 }
 
+TEST_CASE("connection: the server certificate is reported, and warned about inside the window") {
+    const std::string server_crt = verrou::test::Testbed::get().pki("dev/server.crt");
+    const CertificateInfo expected = inspect_certificate(server_crt);  // what the bed's strict server serves
+    Profile p = bed_profile();
+    {
+        Connection c = Connection::open(p);
+        const ConnectionInfo& info = c.info();
+        REQUIRE(info.server_certificate.has_value());
+        CHECK(info.server_certificate->subject == "/CN=localhost");
+        CHECK(info.server_certificate->sha256_fingerprint == expected.sha256_fingerprint);
+        CHECK(info.server_certificate->not_after == expected.not_after);
+        CHECK(info.server_certificate->days_left == expected.days_left);
+        CHECK(info.server_certificate->subject_alt_names == expected.subject_alt_names);
+        for (const Warning& w : info.warnings) CHECK(w.code.rfind("server_cert", 0) != 0);
+        // The server's own status agrees on the date.
+        ResultSet r = c.query("SHOW SESSION STATUS LIKE 'Ssl_server_not_after'");
+        REQUIRE(r.rows.size() == 1);
+        CHECK_FALSE(r.rows[0][1].value_or("").empty());
+    }
+    // The bed's server certificate has about a year left: a window wider than that warns.
+    p.tls.expiry_warning_days = static_cast<int>(expected.days_left) + 1;
+    Connection c = Connection::open(p);
+    bool warned = false;
+    for (const Warning& w : c.info().warnings) {
+        if (w.code != "server_cert_expiring") continue;
+        warned = true;
+        CHECK(w.message.find("/CN=localhost") != std::string::npos);
+        CHECK(w.message.find("expires on " + expected.not_after) != std::string::npos);
+    }
+    CHECK(warned);
+}
+
 TEST_CASE("connection: expired client certificate is refused locally") {
     Error e = expect_refusal(bed_profile("strict", "dev/expired"));
     CHECK(e.layer() == Layer::Certificate);

@@ -31,6 +31,9 @@ class TestConnection(BedCase):
         self.assertEqual(info["current_user"], "app_user@%")
         self.assertEqual(info["client_certificate"]["subject"], "/CN=app_user-dev")
         self.assertGreater(info["client_certificate"]["days_left"], 300)
+        self.assertEqual(info["server_certificate"]["subject"], "/CN=localhost")
+        self.assertEqual(info["server_certificate"]["subject_alt_names"], ["DNS:localhost", "IP:127.0.0.1"])
+        self.assertGreater(info["server_certificate"]["days_left"], 300)
         self.assertIsInstance(info["warnings"], list)
 
     def test_describe(self):
