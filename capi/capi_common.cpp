@@ -2,6 +2,8 @@
 #include <cstring>
 #include <new>
 
+#include <openssl/crypto.h>
+
 #include "capi_internal.hpp"
 
 #ifndef VERROU_VERSION_STRING
@@ -83,6 +85,22 @@ static_assert(sizeof(verrou_int) == sizeof(void*), "verrou_int must be pointer-s
 ThreadState& thread_state() noexcept {
     thread_local ThreadState state;
     return state;
+}
+
+void wipe_string(std::string& s) noexcept {
+    if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+    s.clear();
+}
+
+void KeptOutput::drop() noexcept {
+    wipe_string(text);
+    wipe_string(key);
+    valid = false;
+}
+
+KeptOutput& kept_output() noexcept {
+    thread_local KeptOutput kept;
+    return kept;
 }
 
 void clear_error() noexcept {

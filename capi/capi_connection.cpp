@@ -1,6 +1,5 @@
 // capi/capi_connection.cpp — verrou_connect / execute / query / transactions.
 #include <climits>
-#include <openssl/crypto.h>
 
 #include <nlohmann/json.hpp>
 
@@ -111,31 +110,6 @@ std::string render(const ResultSet& rs) {
     return out;
 }
 
-void wipe_string(std::string& s) noexcept {
-    if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-    s.clear();
-}
-
-// The result of a verrou_query that did not fit, kept for the caller's immediate retry.
-// Results may be health or payroll data: wiped when dropped.
-struct PendingQuery {
-    std::uint64_t seq = 0;  // thread call number of the call that rendered it
-    verrou_int connection = 0;
-    std::string sql, params, rendered;
-    void drop() noexcept {
-        wipe_string(rendered);
-        wipe_string(params);
-        sql.clear();
-        connection = 0;
-    }
-    ~PendingQuery() { drop(); }
-};
-
-PendingQuery& pending() noexcept {
-    thread_local PendingQuery p;
-    return p;
-}
-
 verrou_int cap(std::uint64_t n) { return static_cast<verrou_int>(n > INT_MAX ? INT_MAX : n); }
 
 template <class F>
@@ -201,38 +175,18 @@ VERROU_API verrou_int VERROU_CALL verrou_execute(verrou_int connection, const ch
 
 VERROU_API verrou_int VERROU_CALL verrou_query(verrou_int connection, const char* sql, const char* params_json,
                                                char* buf, verrou_int size) {
-    PendingQuery& p = pending();
     const std::uint64_t previous_call = thread_state().call_seq;
     return guarded([&] {
         const std::string_view s = text_arg(sql, "sql");
         const std::string_view pj = optional_text_arg(params_json, "params_json");
-        if (size < 0) throw Error(Code::InvalidArgument, "buffer size is negative (" + std::to_string(size) + ")");
-        std::string rendered;
-        struct Wipe {
-            std::string& s;
-            ~Wipe() { wipe_string(s); }
-        } wipe{rendered};
-        // Immediate retry (no other verrou call in between, verrou_last_* aside): serve the
-        // kept rendering, after checking the handle still names an open connection.
-        if (p.connection != 0 && p.seq == previous_call && p.connection == connection && p.sql == s && p.params == pj) {
-            get_as<ConnectionObject>(connection, Kind::Connection);
-            rendered.swap(p.rendered);
-        } else {
-            p.drop();
+        // A retry is served only while the handle still names an open connection.
+        get_as<ConnectionObject>(connection, Kind::Connection);
+        std::string key = "verrou_query";
+        key.append(1, '\0').append(std::to_string(connection)).append(1, '\0').append(s).append(1, '\0').append(pj);
+        return write_out_kept(std::move(key), previous_call, buf, size, [&] {
             const std::vector<Param> params = parse_params(pj);
-            rendered = with_connection(connection, [&](Connection& conn) { return render(conn.query(s, params)); });
-        }
-        p.drop();
-        if (buf == nullptr || static_cast<std::size_t>(size) < rendered.size() + 1) {
-            // Keep it for the retry; write_out then reports the size and throws BUFFER_TOO_SMALL.
-            p.sql.assign(s);
-            p.params.assign(pj);
-            p.rendered.swap(rendered);
-            p.seq = thread_state().call_seq;
-            p.connection = connection;  // last: a bad_alloc above leaves nothing half-kept
-            return write_out(p.rendered, buf, size);
-        }
-        return write_out(rendered, buf, size);
+            return with_connection(connection, [&](Connection& conn) { return render(conn.query(s, params)); });
+        });
     });
 }
 

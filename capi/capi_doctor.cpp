@@ -17,53 +17,22 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// A doctor run costs network round trips and a login: when its JSON does not fit, it is kept
-// for the caller's immediate retry with the same arguments (same rule as verrou_query).
-struct PendingDoctor {
-    std::uint64_t seq = 0;
-    std::string path, environment, rendered;
-    bool valid = false;
-    void drop() noexcept {
-        valid = false;
-        path.clear();
-        environment.clear();
-        rendered.clear();
-    }
-};
-
-PendingDoctor& pending_doctor() noexcept {
-    thread_local PendingDoctor p;
-    return p;
-}
-
 }  // namespace
 
 extern "C" {
 
 VERROU_API verrou_int VERROU_CALL verrou_doctor(const char* path, const char* environment, char* buf,
                                                 verrou_int size) {
-    PendingDoctor& p = pending_doctor();
+    // A doctor run costs network round trips and a login: a report that did not fit is kept
+    // for the immediate retry, like verrou_query's rows.
     const std::uint64_t previous_call = thread_state().call_seq;
     return guarded([&] {
         const std::string_view file = text_arg(path, "profile path");
         const std::string_view env = optional_text_arg(environment, "environment");
-        if (size < 0) throw Error(Code::InvalidArgument, "buffer size is negative (" + std::to_string(size) + ")");
-        std::string rendered;
-        if (p.valid && p.seq == previous_call && p.path == file && p.environment == env) {
-            rendered.swap(p.rendered);
-        } else {
-            rendered = doctor_report_to_json(run_doctor(std::string(file), env));
-        }
-        p.drop();
-        if (buf == nullptr || static_cast<std::size_t>(size) < rendered.size() + 1) {
-            p.path.assign(file);
-            p.environment.assign(env);
-            p.rendered.swap(rendered);
-            p.seq = thread_state().call_seq;
-            p.valid = true;
-            return write_out(p.rendered, buf, size);
-        }
-        return write_out(rendered, buf, size);
+        std::string key = "verrou_doctor";
+        key.append(1, '\0').append(file).append(1, '\0').append(env);
+        return write_out_kept(std::move(key), previous_call, buf, size,
+                              [&] { return doctor_report_to_json(run_doctor(std::string(file), env)); });
     });
 }
 

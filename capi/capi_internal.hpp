@@ -45,6 +45,28 @@ std::string_view optional_text_arg(const char* s, std::string_view what);
 /// "" (when possible), sets required_size and throws BUFFER_TOO_SMALL.
 verrou_int write_out(std::string_view text, char* buf, verrou_int size);
 
+/// Clears `s` after overwriting its bytes (OPENSSL_cleanse): for anything that held rows,
+/// parameters or reports.
+void wipe_string(std::string& s) noexcept;
+
+/// An output that did not fit, kept for the caller's immediate retry (see write_out_kept).
+struct KeptOutput {
+    std::uint64_t seq = 0;  // thread call number of the call that rendered it
+    std::string key, text;
+    bool valid = false;
+    void drop() noexcept;
+    ~KeptOutput() { drop(); }
+};
+KeptOutput& kept_output() noexcept;
+
+/// The output rule for results that are costly or not repeatable (a query's rows, a doctor
+/// run): when (buf, size) is too small, the rendering is kept, wiped when dropped, and the
+/// caller's immediate retry — the same call (`key`: function and arguments), no other verrou
+/// call in between but verrou_last_* — gets it without running `render` again.
+/// `previous_call` is thread_state().call_seq read before guarded() counted this call.
+template <class Render>
+verrou_int write_out_kept(std::string key, std::uint64_t previous_call, char* buf, verrou_int size, Render&& render);
+
 /// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool valid_utf8(std::string_view s, std::size_t* bad_offset = nullptr) noexcept;
 
@@ -72,6 +94,33 @@ verrou_int guarded(F&& body) noexcept {
     } catch (...) {
         return fail_internal(nullptr);
     }
+}
+
+template <class Render>
+verrou_int write_out_kept(std::string key, std::uint64_t previous_call, char* buf, verrou_int size, Render&& render) {
+    if (size < 0) throw Error(Code::InvalidArgument, "buffer size is negative (" + std::to_string(size) + ")");
+    struct Wipe {
+        std::string& s;
+        ~Wipe() { wipe_string(s); }
+    };
+    std::string text;
+    const Wipe wipe_text{text}, wipe_key{key};
+    KeptOutput& kept = kept_output();
+    if (kept.valid && kept.seq == previous_call && kept.key == key) {
+        text.swap(kept.text);
+    } else {
+        kept.drop();
+        text = render();
+    }
+    kept.drop();
+    if (buf == nullptr || static_cast<std::size_t>(size) < text.size() + 1) {
+        kept.key.swap(key);
+        kept.text.swap(text);
+        kept.seq = thread_state().call_seq;
+        kept.valid = true;  // last: a bad_alloc above leaves nothing half-kept
+        return write_out(kept.text, buf, size);  // reports the size, throws BUFFER_TOO_SMALL
+    }
+    return write_out(text, buf, size);
 }
 
 }  // namespace verrou::capi
