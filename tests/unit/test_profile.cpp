@@ -171,6 +171,9 @@ TEST_CASE("profile: unknown key suggests the closest known key") {
     CHECK(contains(e.message(), "p.ini:7"));
     CHECK(contains(e.message(), "'ssl_sert'"));
     CHECK(contains(e.message(), "did you mean 'ssl_cert'"));
+    // Two swapped letters are one typo: closer than a key two edits away (ssl_ca).
+    const std::string swapped = dir.write("s.ini", kMinimal + "ssl_clr = /x\n");
+    CHECK(contains(error_of([&] { load_profile(swapped, "dev"); }).message(), "did you mean 'ssl_crl'"));
 
     const std::string json = dir.write("p.json", R"({"environments": {"dev": {"hashing": {"argon2_memry_kib": 1}}}})");
     const Error j = error_of([&] { load_profile(json, "dev"); });
