@@ -1,11 +1,20 @@
 // verrou.wl — procédures WLanguage autour de verrou.dll (API C de capi/verrou.h).
 //
-// À copier dans une collection de procédures globales. Chaque fonction de la DLL est appelée
-// par API("verrou", "verrou_...", ...) après ChargeDLL ; chaque résultat est un entier système
-// (entier sur 8 octets en 64 bits, 4 en 32 bits) : >= 0 réussite, < 0 code d'erreur VERROU_E_*.
-// Les chaînes sont passées en UTF-8 terminé par un zéro (ChaîneVersUTF8 + Caractère(0)) et
-// relues par UTF8VersChaîne. Une erreur déclenche ErreurDéclenche avec le code, son nom et le
-// message de la DLL (jamais un mot de passe). Voir LISEZMOI.md.
+// À copier dans une collection de procédures globales : tout ce qui précède la première
+// PROCÉDURE (constantes et variables globales) va dans le code « Déclarations » de la
+// collection ; chaque PROCÉDURE devient une procédure de la collection. Les procédures
+// VerrouInterne* sont PRIVÉES : appelables seulement depuis cette collection.
+//
+// Chaque fonction de la DLL est appelée par API("verrou", "verrou_...", ...) après ChargeDLL ;
+// chaque résultat est reçu dans un entier système (8 octets en 64 bits, 4 en 32 bits), de même
+// que chaque argument entier : >= 0 réussite, < 0 code d'erreur VERROU_E_*.
+// Les chaînes partent en UTF-8 terminé par un zéro : Buffer = ChaîneVersUTF8(s) + Caract(0),
+// passé par adresse (&buf) ; jamais une chaîne WLanguage directement (elle partirait en ANSI ou
+// en UTF-16, pas en UTF-8). Les sorties sont relues par UTF8VersChaîne sur exactement la
+// longueur renvoyée (sans le zéro final). Une erreur déclenche une exception WLanguage
+// (ExceptionDéclenche, à intercepter par QUAND EXCEPTION DANS) : numéro = -code VERROU_E_*
+// (1 à 999), message = fonction, nom du code, code et message de la DLL (jamais un mot de
+// passe) ; 1000 = verrou.dll impossible à charger. Voir LISEZMOI.md.
 //
 // Les noms des fonctions de la DLL et les constantes (codes VERROU_E_*, verdicts) sont vérifiés
 // par tests/python/check_abi_consistency.py : toute fonction ou tout code ajouté à verrou.h doit
@@ -107,35 +116,63 @@ gnVerrouDLL est un entier système = 0
 gsVerrouProfil est une chaîne = "verrou-profiles.json"	// fichier de profils par défaut
 gnVerrouHacheur est un entier système = 0				// hacheur ouvert par VerrouHache
 
-// Charge la DLL (une fois). sChemin : chemin de verrou.dll, "" = à côté de l'exécutable.
-PROCÉDURE VerrouCharge(sChemin est une chaîne = "")
+// Charge la DLL (une fois). sChemin : chemin complet de verrou.dll, "" = à côté de l'exécutable.
+// Le fichier doit s'appeler verrou.dll : API("verrou", ...) retrouve ainsi le module déjà chargé.
+// Sans ChargeDLL, API() chargerait et déchargerait la DLL à chaque appel (identifiants perdus).
+PROCÉDURE VerrouCharge(LOCAL sChemin est une chaîne = "")
 SI gnVerrouDLL <> 0 ALORS RENVOYER Vrai
 SI sChemin = "" ALORS sChemin = ComplèteRep(fRepExe()) + "verrou.dll"
 gnVerrouDLL = ChargeDLL(sChemin)
 SI gnVerrouDLL = 0 ALORS
-	ErreurDéclenche(1, "verrou : impossible de charger " + sChemin + " : " + ErreurInfo())
+	ExceptionDéclenche(1000, "verrou : impossible de charger " + sChemin + " : " + ErreurInfo())
 FIN
 RENVOYER Vrai
 
-// Chaîne WLanguage → buffer UTF-8 terminé par un zéro, tel que la DLL l'attend.
-PROCÉDURE INTERNE _VerrouUTF8(s est une chaîne) : Buffer
+// Ferme le hacheur interne et décharge la DLL (fin de l'application). Fermer d'abord les
+// connexions et profils encore ouverts : leurs identifiants ne valent plus rien ensuite.
+PROCÉDURE VerrouDécharge()
+SI gnVerrouDLL = 0 ALORS RETOUR
+SI gnVerrouHacheur <> 0 ALORS
+	API("verrou", "verrou_hasher_close", gnVerrouHacheur)
+	gnVerrouHacheur = 0
+FIN
+DéchargeDLL(gnVerrouDLL)
+gnVerrouDLL = 0
+
+// Chaîne WLanguage → buffer UTF-8 terminé par un zéro, tel que la DLL l'attend (un Buffer n'a
+// pas de marqueur de fin : le zéro est ajouté ici).
+PROCÉDURE PRIVÉE VerrouInterneUTF8(s est une chaîne) : Buffer
 bufRes est un Buffer = ChaîneVersUTF8(s)
-bufRes += Caractère(0)
+bufRes += Caract(0)
 RENVOYER bufRes
 
-// Transforme un code négatif en erreur WLanguage avec le message de la DLL.
-PROCÉDURE INTERNE _VerrouErreur(nRes est un entier système, sFonction est une chaîne)
+// Met à zéro, en place, la copie UTF-8 d'un mot de passe (RtlZeroMemory de kernel32) : une
+// simple réaffectation du buffer laisserait l'ancienne zone mémoire intacte.
+PROCÉDURE PRIVÉE VerrouInterneEfface(bufSecret est un Buffer)
+nTaille est un entier système = Taille(bufSecret)
+SI nTaille > 0 ALORS API("kernel32", "RtlZeroMemory", &bufSecret, nTaille)
+
+// Déclenche l'exception WLanguage d'un code VERROU_E_* : numéro -nCode (ExceptionDéclenche
+// n'accepte que 1 à 1000), message avec le nom du code et le message de la DLL.
+PROCÉDURE PRIVÉE VerrouInterneDéclenche(nCode est un entier système, sFonction est une chaîne, sMessage est une chaîne)
+nNuméro est un entier système = -nCode
+SI nNuméro < 1 OU nNuméro > 999 ALORS nNuméro = 999
+ExceptionDéclenche(nNuméro, ChaîneConstruit("verrou %1 : %2 (%3) : %4", sFonction, VerrouNomErreur(nCode), nCode, sMessage))
+
+// Transforme un code négatif en exception WLanguage avec le message de la DLL (lu avant tout
+// autre appel : une réussite efface la dernière erreur du thread).
+PROCÉDURE PRIVÉE VerrouInterneErreur(nRes est un entier système, sFonction est une chaîne)
 nCode est un entier système = API("verrou", "verrou_last_error_code")
 SI nCode = 0 ALORS nCode = nRes
 sMessage est une chaîne = VerrouDernierMessage()
-ErreurDéclenche(1000 - nCode, ChaîneConstruit("verrou %1 : %2 (%3) : %4", sFonction, VerrouNomErreur(nCode), nCode, sMessage))
+VerrouInterneDéclenche(nCode, sFonction, sMessage)
 
-PROCÉDURE INTERNE _VerrouVérifie(nRes est un entier système, sFonction est une chaîne) : entier système
-SI nRes < 0 ALORS _VerrouErreur(nRes, sFonction)
+PROCÉDURE PRIVÉE VerrouInterneContrôle(nRes est un entier système, sFonction est une chaîne) : entier système
+SI nRes < 0 ALORS VerrouInterneErreur(nRes, sFonction)
 RENVOYER nRes
 
-// Lit la sortie (buffer, taille) : bufSortie / nTaille sont agrandis par l'appelant si besoin.
-PROCÉDURE INTERNE _VerrouLit(bufSortie est un Buffer, nLongueur est un entier système) : chaîne
+// Relit la sortie (buffer, taille) : les nLongueur premiers octets (le zéro final exclu).
+PROCÉDURE PRIVÉE VerrouInterneLit(bufSortie est un Buffer, nLongueur est un entier système) : chaîne
 RENVOYER UTF8VersChaîne(Gauche(bufSortie, nLongueur))
 
 // ---- bibliothèque, erreurs ----------------------------------------------------------------
@@ -144,10 +181,10 @@ PROCÉDURE VerrouVersion() : chaîne
 VerrouCharge()
 nTaille est un entier système = 64
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
 	nRes est un entier système = API("verrou", "verrou_version", &bufSortie, nTaille)
-	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
-	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_version")
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_version")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
 
@@ -157,9 +194,9 @@ RENVOYER API("verrou", "verrou_last_error_code")
 PROCÉDURE VerrouDernierMessage() : chaîne
 nTaille est un entier système = 512
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
 	nRes est un entier système = API("verrou", "verrou_last_error_message", &bufSortie, nTaille)
-	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS RENVOYER ""
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
@@ -168,31 +205,32 @@ PROCÉDURE VerrouTailleRequise() : entier système
 RENVOYER API("verrou", "verrou_last_required_size")
 
 PROCÉDURE VerrouNomErreur(nCode est un entier système) : chaîne
-bufSortie est un Buffer = Répète(Caractère(0), 64)
-nRes est un entier système = API("verrou", "verrou_error_name", nCode, &bufSortie, 64)
+nTaille est un entier système = 64
+bufSortie est un Buffer = Répète(Caract(0), nTaille)
+nRes est un entier système = API("verrou", "verrou_error_name", nCode, &bufSortie, nTaille)
 SI nRes < 0 ALORS RENVOYER "UNKNOWN"
-RENVOYER _VerrouLit(bufSortie, nRes)
+RENVOYER VerrouInterneLit(bufSortie, nRes)
 
 // ---- profils ------------------------------------------------------------------------------
 
 // sEnv = "" : variable d'environnement VERROU_ENV, sinon default_environment du fichier.
 PROCÉDURE VerrouProfilOuvre(sFichier est une chaîne, sEnv est une chaîne = "") : entier système
 VerrouCharge()
-bufFichier est un Buffer = _VerrouUTF8(sFichier)
-bufEnv est un Buffer = _VerrouUTF8(sEnv)
-RENVOYER _VerrouVérifie(API("verrou", "verrou_profile_open", &bufFichier, &bufEnv), "verrou_profile_open")
+bufFichier est un Buffer = VerrouInterneUTF8(sFichier)
+bufEnv est un Buffer = VerrouInterneUTF8(sEnv)
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_profile_open", &bufFichier, &bufEnv), "verrou_profile_open")
 
 PROCÉDURE VerrouProfilFerme(nProfil est un entier système)
-_VerrouVérifie(API("verrou", "verrou_profile_close", nProfil), "verrou_profile_close")
+VerrouInterneContrôle(API("verrou", "verrou_profile_close", nProfil), "verrou_profile_close")
 
 // JSON : réglages résolus (secrets masqués) et contrôles des certificats.
 PROCÉDURE VerrouProfilDécrit(nProfil est un entier système) : chaîne
 nTaille est un entier système = 8192
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
 	nRes est un entier système = API("verrou", "verrou_profile_describe", nProfil, &bufSortie, nTaille)
-	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
-	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_profile_describe")
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_profile_describe")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
 
@@ -203,93 +241,97 @@ PROCÉDURE VerrouConnecte(sEnv est une chaîne = "") : entier système
 nProfil est un entier système = VerrouProfilOuvre(gsVerrouProfil, sEnv)
 nCnx est un entier système = API("verrou", "verrou_connect", nProfil)
 SI nCnx < 0 ALORS
-	sMessage est une chaîne = VerrouDernierMessage()
+	sMessage est une chaîne = VerrouDernierMessage()	// avant la fermeture, qui l'effacerait
 	VerrouProfilFerme(nProfil)
-	ErreurDéclenche(1000 - nCnx, ChaîneConstruit("verrou verrou_connect : %1 (%2) : %3", VerrouNomErreur(nCnx), nCnx, sMessage))
+	VerrouInterneDéclenche(nCnx, "verrou_connect", sMessage)
 FIN
-VerrouProfilFerme(nProfil)	// la connexion garde sa propre copie des réglages
+VerrouProfilFerme(nProfil)	// la connexion garde le profil en vie : le fermer ici est sans risque
 RENVOYER nCnx
 
 PROCÉDURE VerrouConnecteProfil(nProfil est un entier système) : entier système
-RENVOYER _VerrouVérifie(API("verrou", "verrou_connect", nProfil), "verrou_connect")
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_connect", nProfil), "verrou_connect")
 
 PROCÉDURE VerrouDéconnecte(nCnx est un entier système)
-_VerrouVérifie(API("verrou", "verrou_disconnect", nCnx), "verrou_disconnect")
+VerrouInterneContrôle(API("verrou", "verrou_disconnect", nCnx), "verrou_disconnect")
 
-// JSON : tls_version, cipher, current_user, certificat client (expiration), avertissements.
+// JSON : tls_version, cipher, current_user, certificats client et serveur (expiration),
+// avertissements.
 PROCÉDURE VerrouInfoConnexion(nCnx est un entier système) : chaîne
 nTaille est un entier système = 4096
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
 	nRes est un entier système = API("verrou", "verrou_connection_info", nCnx, &bufSortie, nTaille)
-	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
-	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_connection_info")
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_connection_info")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
 
 // Paramètres : tableau de Variant (entier, réel, booléen, chaîne, Null) → tableau JSON.
 // Ils sont liés aux ? de la requête, jamais recopiés dans le SQL.
-PROCÉDURE INTERNE _VerrouParams(tabParams est un tableau de Variant) : Buffer
-SI tabParams..Occurrence = 0 ALORS RENVOYER _VerrouUTF8("")
-RENVOYER _VerrouUTF8(VariantVersJSON(tabParams))
+PROCÉDURE PRIVÉE VerrouInterneParams(tabParams est un tableau de Variant) : Buffer
+SI tabParams..Occurrence = 0 ALORS RENVOYER VerrouInterneUTF8("")
+RENVOYER VerrouInterneUTF8(VariantVersJSON(tabParams))
 
 PROCÉDURE VerrouExécute(nCnx est un entier système, sSQL est une chaîne, tabParams est un tableau de Variant = []) : entier système
-bufSQL est un Buffer = _VerrouUTF8(sSQL)
-bufParams est un Buffer = _VerrouParams(tabParams)
-RENVOYER _VerrouVérifie(API("verrou", "verrou_execute", nCnx, &bufSQL, &bufParams), "verrou_execute")
+bufSQL est un Buffer = VerrouInterneUTF8(sSQL)
+bufParams est un Buffer = VerrouInterneParams(tabParams)
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_execute", nCnx, &bufSQL, &bufParams), "verrou_execute")
 
 // Renvoie le JSON {"columns":[...],"rows":[[...],...]} (NULL SQL → null). Si le buffer est
 // trop petit, le nouvel appel immédiat reçoit le résultat gardé : la requête n'est pas rejouée.
 PROCÉDURE VerrouRequête(nCnx est un entier système, sSQL est une chaîne, tabParams est un tableau de Variant = []) : chaîne
-bufSQL est un Buffer = _VerrouUTF8(sSQL)
-bufParams est un Buffer = _VerrouParams(tabParams)
+bufSQL est un Buffer = VerrouInterneUTF8(sSQL)
+bufParams est un Buffer = VerrouInterneParams(tabParams)
 nTaille est un entier système = 65536
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
 	nRes est un entier système = API("verrou", "verrou_query", nCnx, &bufSQL, &bufParams, &bufSortie, nTaille)
-	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
-	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_query")
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_query")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
 
 PROCÉDURE VerrouDébut(nCnx est un entier système)
-_VerrouVérifie(API("verrou", "verrou_begin", nCnx), "verrou_begin")
+VerrouInterneContrôle(API("verrou", "verrou_begin", nCnx), "verrou_begin")
 
 PROCÉDURE VerrouValide(nCnx est un entier système)
-_VerrouVérifie(API("verrou", "verrou_commit", nCnx), "verrou_commit")
+VerrouInterneContrôle(API("verrou", "verrou_commit", nCnx), "verrou_commit")
 
 PROCÉDURE VerrouAnnule(nCnx est un entier système)
-_VerrouVérifie(API("verrou", "verrou_rollback", nCnx), "verrou_rollback")
+VerrouInterneContrôle(API("verrou", "verrou_rollback", nCnx), "verrou_rollback")
 
 // ---- mots de passe ------------------------------------------------------------------------
 
-PROCÉDURE VerrouHacheurOuvre(sFichier est une chaîne = gsVerrouProfil, sEnv est une chaîne = "") : entier système
+// sFichier = "" : gsVerrouProfil.
+PROCÉDURE VerrouHacheurOuvre(LOCAL sFichier est une chaîne = "", sEnv est une chaîne = "") : entier système
 VerrouCharge()
-bufFichier est un Buffer = _VerrouUTF8(sFichier)
-bufEnv est un Buffer = _VerrouUTF8(sEnv)
-RENVOYER _VerrouVérifie(API("verrou", "verrou_hasher_open", &bufFichier, &bufEnv), "verrou_hasher_open")
+SI sFichier = "" ALORS sFichier = gsVerrouProfil
+bufFichier est un Buffer = VerrouInterneUTF8(sFichier)
+bufEnv est un Buffer = VerrouInterneUTF8(sEnv)
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_hasher_open", &bufFichier, &bufEnv), "verrou_hasher_open")
 
 PROCÉDURE VerrouHacheurFerme(nHacheur est un entier système)
-_VerrouVérifie(API("verrou", "verrou_hasher_close", nHacheur), "verrou_hasher_close")
+VerrouInterneContrôle(API("verrou", "verrou_hasher_close", nHacheur), "verrou_hasher_close")
 
-PROCÉDURE INTERNE _VerrouHacheur() : entier système
+PROCÉDURE PRIVÉE VerrouInterneHacheur() : entier système
 SI gnVerrouHacheur = 0 ALORS gnVerrouHacheur = VerrouHacheurOuvre()
 RENVOYER gnVerrouHacheur
 
 // Hache un mot de passe (Argon2id, sel aléatoire, poivre du profil) : chaîne à stocker.
 PROCÉDURE VerrouHache(sMdp est une chaîne) : chaîne
-bufMdp est un Buffer = _VerrouUTF8(sMdp)
+nHacheur est un entier système = VerrouInterneHacheur()
+bufMdp est un Buffer = VerrouInterneUTF8(sMdp)
 nTaille est un entier système = 256
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_hash", _VerrouHacheur(), &bufMdp, &bufSortie, nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_hash", nHacheur, &bufMdp, &bufSortie, nTaille)
 	SI nRes >= 0 ALORS
-		bufMdp = Répète(Caractère(0), Taille(bufMdp))	// efface la copie UTF-8 du mot de passe
-		RENVOYER _VerrouLit(bufSortie, nRes)
+		VerrouInterneEfface(bufMdp)	// efface la copie UTF-8 du mot de passe
+		RENVOYER VerrouInterneLit(bufSortie, nRes)
 	FIN
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS
-		bufMdp = Répète(Caractère(0), Taille(bufMdp))
-		_VerrouErreur(nRes, "verrou_hash")
+		VerrouInterneEfface(bufMdp)
+		VerrouInterneErreur(nRes, "verrou_hash")
 	FIN
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
@@ -297,29 +339,32 @@ FIN
 // VERROU_MATCH (1), VERROU_MATCH_REHASH (2 : bon mot de passe, stocker VerrouHache(sMdp)),
 // VERROU_MISMATCH (0).
 PROCÉDURE VerrouVérifie(sMdp est une chaîne, sHash est une chaîne) : entier système
-bufMdp est un Buffer = _VerrouUTF8(sMdp)
-bufHash est un Buffer = _VerrouUTF8(sHash)
-nRes est un entier système = API("verrou", "verrou_verify", _VerrouHacheur(), &bufMdp, &bufHash)
-bufMdp = Répète(Caractère(0), Taille(bufMdp))
-RENVOYER _VerrouVérifie(nRes, "verrou_verify")
+nHacheur est un entier système = VerrouInterneHacheur()
+bufMdp est un Buffer = VerrouInterneUTF8(sMdp)
+bufHash est un Buffer = VerrouInterneUTF8(sHash)
+nRes est un entier système = API("verrou", "verrou_verify", nHacheur, &bufMdp, &bufHash)
+VerrouInterneEfface(bufMdp)	// efface la copie UTF-8 du mot de passe
+RENVOYER VerrouInterneContrôle(nRes, "verrou_verify")
 
 PROCÉDURE VerrouRehashNécessaire(sHash est une chaîne) : booléen
-bufHash est un Buffer = _VerrouUTF8(sHash)
-RENVOYER _VerrouVérifie(API("verrou", "verrou_needs_rehash", _VerrouHacheur(), &bufHash), "verrou_needs_rehash") = 1
+nHacheur est un entier système = VerrouInterneHacheur()
+bufHash est un Buffer = VerrouInterneUTF8(sHash)
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_needs_rehash", nHacheur, &bufHash), "verrou_needs_rehash") = 1
 
 // Ancien enregistrement de l'application WinDev : sSel = colonne du sel telle que stockée,
 // sHashBase64 = colonne Base64 de PBKDF2(mot de passe + poivre). L'algorithme (prf), les
 // itérations, la longueur et l'ancien poivre viennent de la section hashing.windev_legacy du
 // profil : le poivre ne passe jamais par l'application. VERROU_MATCH_REHASH (2 : bon mot de
 // passe, stocker VerrouHache(sMdp) et vider les anciennes colonnes) ou VERROU_MISMATCH (0).
-// Sans section windev_legacy dans le profil : erreur VERROU_E_HASH_POLICY.
+// Sans section windev_legacy dans le profil : exception VERROU_E_HASH_POLICY.
 PROCÉDURE VerrouVérifieAncien(sMdp est une chaîne, sSel est une chaîne, sHashBase64 est une chaîne) : entier système
-bufMdp est un Buffer = _VerrouUTF8(sMdp)
-bufSel est un Buffer = _VerrouUTF8(sSel)
-bufHash est un Buffer = _VerrouUTF8(sHashBase64)
-nRes est un entier système = API("verrou", "verrou_verify_windev_legacy", _VerrouHacheur(), &bufMdp, &bufSel, &bufHash)
-bufMdp = Répète(Caractère(0), Taille(bufMdp))	// efface la copie UTF-8 du mot de passe
-RENVOYER _VerrouVérifie(nRes, "verrou_verify_windev_legacy")
+nHacheur est un entier système = VerrouInterneHacheur()
+bufMdp est un Buffer = VerrouInterneUTF8(sMdp)
+bufSel est un Buffer = VerrouInterneUTF8(sSel)
+bufHash est un Buffer = VerrouInterneUTF8(sHashBase64)
+nRes est un entier système = API("verrou", "verrou_verify_windev_legacy", nHacheur, &bufMdp, &bufSel, &bufHash)
+VerrouInterneEfface(bufMdp)	// efface la copie UTF-8 du mot de passe
+RENVOYER VerrouInterneContrôle(nRes, "verrou_verify_windev_legacy")
 
 // ---- diagnostic et supervision ------------------------------------------------------------
 
@@ -327,17 +372,18 @@ RENVOYER _VerrouVérifie(nRes, "verrou_verify_windev_legacy")
 // SQL) : JSON de docs/doctor.md. Le verdict est dans le JSON : "status" (OK / WARNING /
 // FAILED) et "exit_code"
 // (0 OK, 1 avertissement, 2 critique, 3 inconnu). Un buffer trop petit : le nouvel appel
-// immédiat reçoit le rapport gardé, sans refaire le diagnostic.
-PROCÉDURE VerrouDiagnostic(sEnv est une chaîne = "", sFichier est une chaîne = gsVerrouProfil) : chaîne
+// immédiat reçoit le rapport gardé, sans refaire le diagnostic. sFichier = "" : gsVerrouProfil.
+PROCÉDURE VerrouDiagnostic(sEnv est une chaîne = "", LOCAL sFichier est une chaîne = "") : chaîne
 VerrouCharge()
-bufFichier est un Buffer = _VerrouUTF8(sFichier)
-bufEnv est un Buffer = _VerrouUTF8(sEnv)
+SI sFichier = "" ALORS sFichier = gsVerrouProfil
+bufFichier est un Buffer = VerrouInterneUTF8(sFichier)
+bufEnv est un Buffer = VerrouInterneUTF8(sEnv)
 nTaille est un entier système = 16384
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
 	nRes est un entier système = API("verrou", "verrou_doctor", &bufFichier, &bufEnv, &bufSortie, nTaille)
-	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
-	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_doctor")
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_doctor")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
 
@@ -346,9 +392,9 @@ FIN
 PROCÉDURE VerrouCertificatsContrôle(nProfil est un entier système) : chaîne
 nTaille est un entier système = 8192
 BOUCLE
-	bufSortie est un Buffer = Répète(Caractère(0), nTaille)
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
 	nRes est un entier système = API("verrou", "verrou_cert_check", nProfil, &bufSortie, nTaille)
-	SI nRes >= 0 ALORS RENVOYER _VerrouLit(bufSortie, nRes)
-	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS _VerrouErreur(nRes, "verrou_cert_check")
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_cert_check")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
