@@ -120,10 +120,24 @@ struct IniParser {
             // The line is not echoed: it may be a password someone pasted on its own.
             syntax("malformed line: expected 'key = value', '[section]' or a comment");
         }
+        // Nor is the text before '=' unless it looks like a key: a pasted Base64 secret ends
+        // with '=' ("c2VjcmV0...OA=="), and "password hunter=2" would show half a password.
         const std::string_view k = trim(line.substr(0, eq));
         if (k.empty()) syntax("missing key name before '='");
         if (k.find_first_of(" \t") != std::string_view::npos) {
-            syntax("key '" + std::string(k) + "' contains whitespace");
+            // "ssl ca = ..." is still named, with the key meant: only when it is exactly a known
+            // key once the blanks become '_' (a fuzzy match could quote part of a secret).
+            std::string joined;
+            for (char c : k) {
+                if (c != ' ' && c != '\t') joined += c;
+                else if (joined.back() != '_') joined += '_';
+            }
+            const std::string dotted = prefix + joined;
+            const bool top = !current || current == &tree.top;
+            if (find_key(dotted) || (top && dotted == "default_environment")) {
+                syntax("key '" + std::string(k) + "' contains whitespace (did you mean '" + joined + "'?)");
+            }
+            syntax(std::string(kLineNotShown));
         }
         Value v;
         v.kind = ValueKind::Text;
@@ -133,6 +147,8 @@ struct IniParser {
         const std::string key = prefix + std::string(k);
         auto [it, inserted] = current->values.try_emplace(key, v);
         if (!inserted) {
+            // The same pasted line twice: an unknown key that does not look like one stays unquoted.
+            if (!key_may_be_shown(key)) fail_key_not_shown(Code::ConfigUnknownKey, here());
             throw Error(Code::ConfigDuplicate, where_prefix(here()) + "key '" + key + "' is set twice in " +
                         (current == &tree.top ? std::string("the top level") : current->label) +
                         " (first at line " + std::to_string(it->second.where.line) + ")");

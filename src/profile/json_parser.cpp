@@ -4,19 +4,412 @@
 //     "environments": { "prod": { ... } } }
 // Nested objects flatten into the same dotted keys the INI dialect produces ("hashing.algorithm").
 // Comments (// and /* */) are accepted so samples can be annotated like the INI ones.
-#include <nlohmann/json.hpp>
-
+//
+// The reader is our own (RFC 8259 plus comments) rather than a general JSON library, because
+// a profile may hold an inline password: every string, key or value, is decoded once into a
+// buffer reserved to its final size and wiped when the parsed document dies, like the INI
+// path. A library lexer keeps its own copies of each token (growing buffers freed unwiped).
+// It also keeps the messages ours: line and column, the reason, never the offending text.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <set>
+#include <vector>
 
 #include "profile/schema.hpp"
 #include "profile/tree.hpp"
 #include "verrou/error.hpp"
+#include "verrou/secret.hpp"
 
 namespace verrou::profile_detail {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
+constexpr int kMaxDepth = 16;
+
+// ---- the parsed document: every string wiped when it dies -----------------------------
+
+struct Member;
+
+struct Node {
+    ValueKind kind = ValueKind::Null;
+    std::string text;             // String
+    std::int64_t integer = 0;     // Integer
+    bool boolean = false;         // Bool
+    std::vector<Member> members;  // Object (Array: the elements, with empty keys)
+
+    Node() = default;
+    Node(Node&&) noexcept = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;  // an assignment would free the old text unwiped
+    Node& operator=(Node&&) = delete;
+    ~Node();
+};
+
+struct Member {
+    std::string key;
+    Node value;
+
+    Member() = default;
+    Member(Member&&) noexcept = default;
+    Member(const Member&) = delete;
+    Member& operator=(const Member&) = delete;
+    Member& operator=(Member&&) = delete;
+    // A key may be a pasted secret too; a moved-from key still holds it in its inline buffer.
+    ~Member() { wipe(key); }
+};
+
+Node::~Node() { wipe(text); }
+
+// ---- the reader -------------------------------------------------------------------------
+
+class Reader {
+public:
+    Reader(const std::string& file, std::string_view text) : file_(file), text_(text) {}
+
+    Node document() {
+        Node root;
+        skip_blank();
+        if (pos_ == text_.size()) fail(pos_, "the file is empty; expected a JSON object");
+        value(root, 0);
+        skip_blank();
+        if (pos_ != text_.size()) fail(pos_, "unexpected text after the end of the top-level object");
+        return root;
+    }
+
+private:
+    const std::string& file_;
+    std::string_view text_;
+    std::size_t pos_ = 0;
+
+    // Byte offset → "line L, column C" (1-based; the column counts bytes, as editors with a
+    // byte ruler and the earlier messages did).
+    std::string line_column(std::size_t at) const {
+        at = std::min(at, text_.size());
+        std::size_t line = 1, start = 0;
+        for (std::size_t i = 0; i < at; ++i) {
+            if (text_[i] == '\n') {
+                ++line;
+                start = i + 1;
+            }
+        }
+        return "line " + std::to_string(line) + ", column " + std::to_string(at - start + 1);
+    }
+
+    [[noreturn]] void fail(std::size_t at, const std::string& reason) const {
+        throw Error(Code::ConfigSyntax, file_ + ": malformed JSON at " + line_column(at) + ": " + reason);
+    }
+
+    // What stands at `at`, for "expected X, got Y": structural characters are named, anything
+    // else is not quoted (it may be the start of an unquoted secret).
+    std::string found(std::size_t at) const {
+        if (at >= text_.size()) return "the end of the file";
+        const char c = text_[at];
+        if (std::string_view("{}[]:,\"").find(c) != std::string_view::npos) return std::string("'") + c + "'";
+        return "other text (strings must be in double quotes)";
+    }
+
+    bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
+
+    void skip_blank() {
+        while (pos_ < text_.size()) {
+            const char c = text_[pos_];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                ++pos_;
+            } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '/') {
+                const auto nl = text_.find('\n', pos_ + 2);
+                pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+            } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
+                const auto close = text_.find("*/", pos_ + 2);
+                if (close == std::string_view::npos) fail(pos_, "comment '/*' is never closed with '*/'");
+                pos_ = close + 2;
+            } else if (c == '/') {
+                fail(pos_, "a comment starts with '//' or '/*'");
+            } else {
+                return;
+            }
+        }
+    }
+
+    void value(Node& out, int depth) {
+        if (pos_ >= text_.size()) fail(pos_, "unexpected end of the file; expected a value");
+        const char c = text_[pos_];
+        switch (c) {
+            case '{': container(out, depth, true); return;
+            case '[': container(out, depth, false); return;
+            case '"':
+                out.kind = ValueKind::String;
+                string(out.text);
+                return;
+            case 't': literal(out, "true", ValueKind::Bool, true); return;
+            case 'f': literal(out, "false", ValueKind::Bool, false); return;
+            case 'n': literal(out, "null", ValueKind::Null, false); return;
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    number(out);
+                    return;
+                }
+                fail(pos_, "expected a value, got " + found(pos_));
+        }
+    }
+
+    void literal(Node& out, std::string_view word, ValueKind kind, bool b) {
+        std::size_t end = pos_;
+        while (end < text_.size() && std::isalnum(static_cast<unsigned char>(text_[end]))) ++end;
+        if (text_.substr(pos_, end - pos_) != word) {
+            fail(pos_, "expected a value, got other text (strings must be in double quotes; true, false "
+                       "and null are the only bare words)");
+        }
+        out.kind = kind;
+        out.boolean = b;
+        pos_ = end;
+    }
+
+    void container(Node& out, int depth, bool object) {
+        if (depth >= kMaxDepth) fail(pos_, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        out.kind = object ? ValueKind::Object : ValueKind::Array;
+        const char close = object ? '}' : ']';
+        ++pos_;
+        skip_blank();
+        if (at(close)) {
+            ++pos_;
+            return;
+        }
+        for (;;) {
+            out.members.emplace_back();
+            Member& m = out.members.back();
+            if (object) {
+                if (!at('"')) fail(pos_, "expected a key (a string in double quotes), got " + found(pos_));
+                string(m.key);
+                skip_blank();
+                if (!at(':')) fail(pos_, "expected ':' after the key, got " + found(pos_));
+                ++pos_;
+                skip_blank();
+            }
+            value(m.value, depth + 1);
+            skip_blank();
+            if (at(',')) {
+                ++pos_;
+                skip_blank();
+                continue;
+            }
+            if (at(close)) {
+                ++pos_;
+                return;
+            }
+            fail(pos_, std::string("expected ',' or '") + close + "', got " + found(pos_));
+        }
+    }
+
+    unsigned hex4(std::size_t at) const {
+        if (at + 4 > text_.size()) fail(at, "\\u must be followed by 4 hex digits");
+        unsigned v = 0;
+        for (std::size_t i = at; i < at + 4; ++i) {
+            const char c = text_[i];
+            v <<= 4;
+            if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+            else fail(at, "\\u must be followed by 4 hex digits");
+        }
+        return v;
+    }
+
+    static void append_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+
+    // Length of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlong forms, no
+    // surrogates, nothing above U+10FFFF), or 0.
+    std::size_t utf8_length(std::size_t at) const {
+        const auto byte = [&](std::size_t i) -> unsigned {
+            return i < text_.size() ? static_cast<unsigned char>(text_[i]) : 0u;
+        };
+        const unsigned b0 = byte(at);
+        const auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
+            const unsigned b = byte(i);
+            return b >= lo && b <= hi;
+        };
+        if (b0 >= 0xC2 && b0 <= 0xDF) return cont(at + 1) ? 2 : 0;
+        if (b0 == 0xE0) return cont(at + 1, 0xA0) && cont(at + 2) ? 3 : 0;
+        if (b0 == 0xED) return cont(at + 1, 0x80, 0x9F) && cont(at + 2) ? 3 : 0;
+        if (b0 >= 0xE1 && b0 <= 0xEF) return cont(at + 1) && cont(at + 2) ? 3 : 0;
+        if (b0 == 0xF0) return cont(at + 1, 0x90) && cont(at + 2) && cont(at + 3) ? 4 : 0;
+        if (b0 >= 0xF1 && b0 <= 0xF3) return cont(at + 1) && cont(at + 2) && cont(at + 3) ? 4 : 0;
+        if (b0 == 0xF4) return cont(at + 1, 0x80, 0x8F) && cont(at + 2) && cont(at + 3) ? 4 : 0;
+        return 0;
+    }
+
+    // Decodes the string at pos_ (on its opening quote) into `out`, which is reserved once to
+    // the raw length: the decoded text is never longer, so the buffer never grows and no
+    // partial copy of a secret is freed unwiped. `out` belongs to the document, wiped with it
+    // on any error.
+    void string(std::string& out) {
+        const std::size_t open = pos_++;
+        std::size_t end = pos_;
+        while (end < text_.size() && text_[end] != '"') end += text_[end] == '\\' ? 2 : 1;
+        out.reserve(std::min(end, text_.size()) - pos_);
+        for (;;) {
+            if (pos_ >= text_.size()) fail(open, "this string is never closed with '\"'");
+            const auto c = static_cast<unsigned char>(text_[pos_]);
+            if (c == '"') {
+                ++pos_;
+                return;
+            }
+            if (c == '\n' || c == '\r') {
+                fail(pos_, "line break inside a string: the closing '\"' is missing (write \\n for a line break)");
+            }
+            if (c < 0x20) fail(pos_, "control character inside a string (write it as \\u00XX)");
+            if (c == '\\') {
+                const std::size_t esc = pos_;
+                const char e = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
+                pos_ += 2;
+                switch (e) {
+                    case '"': out += '"'; break;
+                    case '\\': out += '\\'; break;
+                    case '/': out += '/'; break;
+                    case 'b': out += '\b'; break;
+                    case 'f': out += '\f'; break;
+                    case 'n': out += '\n'; break;
+                    case 'r': out += '\r'; break;
+                    case 't': out += '\t'; break;
+                    case 'u': {
+                        unsigned cp = hex4(pos_);
+                        pos_ += 4;
+                        if (cp >= 0xDC00 && cp <= 0xDFFF) fail(esc, "\\u escape of a lone low surrogate");
+                        if (cp >= 0xD800 && cp <= 0xDBFF) {
+                            if (pos_ + 1 >= text_.size() || text_[pos_] != '\\' || text_[pos_ + 1] != 'u') {
+                                fail(esc, "\\u escape of a high surrogate not followed by a low one");
+                            }
+                            const unsigned low = hex4(pos_ + 2);
+                            if (low < 0xDC00 || low > 0xDFFF) {
+                                fail(esc, "\\u escape of a high surrogate not followed by a low one");
+                            }
+                            pos_ += 6;
+                            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                        }
+                        // A NUL would cut every C string made of the value (paths, names, passwords).
+                        if (cp == 0) fail(esc, "\\u0000 (NUL) is not allowed in a profile string");
+                        append_utf8(out, cp);
+                        break;
+                    }
+                    default:
+                        fail(esc, "invalid escape in a string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+                }
+                continue;
+            }
+            if (c < 0x80) {
+                out += static_cast<char>(c);
+                ++pos_;
+                continue;
+            }
+            const std::size_t n = utf8_length(pos_);
+            if (n == 0) fail(pos_, "invalid UTF-8 inside a string");
+            out.append(text_.substr(pos_, n));
+            pos_ += n;
+        }
+    }
+
+    static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+    // RFC 8259 numbers. Integers keep their value (beyond 64 bits they become decimal numbers,
+    // as in most JSON libraries); a decimal number too large for a double is a syntax error.
+    void number(Node& out) {
+        const std::size_t start = pos_;
+        if (at('-')) ++pos_;
+        if (pos_ >= text_.size() || !digit(text_[pos_])) fail(pos_, "expected a digit after '-'");
+        const std::size_t int_start = pos_;
+        if (text_[pos_] == '0') {
+            ++pos_;
+            if (pos_ < text_.size() && digit(text_[pos_])) fail(start, "a number cannot start with 0 (no leading zeros)");
+        } else {
+            while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
+        }
+        const std::size_t int_end = pos_;
+        bool integral = true;
+        std::size_t frac_start = pos_, frac_end = pos_;
+        if (at('.')) {
+            ++pos_;
+            if (pos_ >= text_.size() || !digit(text_[pos_])) fail(pos_, "expected a digit after '.'");
+            frac_start = pos_;
+            while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
+            frac_end = pos_;
+            integral = false;
+        }
+        long long exponent = 0;
+        if (at('e') || at('E')) {
+            ++pos_;
+            bool negative = false;
+            if (at('+') || at('-')) negative = text_[pos_++] == '-';
+            if (pos_ >= text_.size() || !digit(text_[pos_])) fail(pos_, "expected a digit in the exponent");
+            while (pos_ < text_.size() && digit(text_[pos_])) {
+                if (exponent < 1000000) exponent = exponent * 10 + (text_[pos_] - '0');
+                ++pos_;
+            }
+            if (negative) exponent = -exponent;
+            integral = false;
+        }
+        const std::string_view token = text_.substr(start, pos_ - start);
+        if (integral) {
+            std::int64_t i = 0;
+            auto r = std::from_chars(token.data(), token.data() + token.size(), i);
+            if (r.ec == std::errc() && r.ptr == token.data() + token.size()) {
+                out.kind = ValueKind::Integer;
+                out.integer = i;
+                return;
+            }
+            std::uint64_t u = 0;
+            r = std::from_chars(token.data(), token.data() + token.size(), u);
+            if (r.ec == std::errc() && r.ptr == token.data() + token.size()) {
+                out.kind = ValueKind::Integer;  // above INT64_MAX: the schema's range check refuses it
+                out.integer = INT64_MAX;
+                return;
+            }
+        }
+        // A decimal number: only its magnitude matters (no key takes one). Significant digits
+        // and the power of ten of the first one decide whether a double can hold it.
+        std::string digits;
+        long long point = 0;  // power of ten of the first significant digit, plus one
+        bool seen = false;
+        for (std::size_t i = int_start; i < int_end; ++i) {
+            if (!seen && text_[i] == '0') continue;
+            seen = true;
+            digits += text_[i];
+            ++point;
+        }
+        for (std::size_t i = frac_start; i < frac_end; ++i) {
+            if (!seen && text_[i] == '0') {
+                --point;
+                continue;
+            }
+            seen = true;
+            digits += text_[i];
+        }
+        while (!digits.empty() && digits.back() == '0') digits.pop_back();
+        // DBL_MAX = 1.7976931348623157e308: above it (first digit's power > 308, or = 308 with
+        // larger digits) the number overflows.
+        const long long power = point - 1 + exponent;
+        if (!digits.empty() && (power > 308 || (power == 308 && digits > "17976931348623157"))) {
+            fail(start, "number out of range (too large for any setting)");
+        }
+        out.kind = ValueKind::Float;
+    }
+};
 
 std::string escape_pointer_token(std::string_view s) {
     std::string out;
@@ -28,63 +421,20 @@ std::string escape_pointer_token(std::string_view s) {
     return out;
 }
 
-// nlohmann reports a byte offset; people need line:column.
-std::string line_column(std::string_view text, std::size_t byte) {
-    std::size_t line = 1, col = 1;
-    const std::size_t end = std::min(byte > 0 ? byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(col);
-}
-
-// nlohmann's message ends with "; last read: '<text>'", which may be part of a secret: keep
-// only the reason.
-std::string parse_reason(const std::string& what) {
-    std::string r = what;
-    const auto colon = r.find(": ", r.find("column"));
-    if (colon != std::string::npos) r = r.substr(colon + 2);
-    const auto last = r.find("; last read");
-    if (last != std::string::npos) r = r.substr(0, last);
-    return r;
-}
-
-struct Frame {
-    bool array = false;
-    std::set<std::string> keys;
-    std::string key;
-};
-
-constexpr int kMaxDepth = 16;
+// ---- document → neutral tree ------------------------------------------------------------
 
 struct Converter {
     Tree& tree;
 
     SourceLocation at(const std::string& pointer) const { return SourceLocation{tree.file, 0, pointer}; }
 
-    Value scalar(const ojson& j, const std::string& pointer) const {
+    Value scalar(const Node& n, const std::string& pointer) const {
         Value v;
         v.where = at(pointer);
-        switch (j.type()) {
-            case ojson::value_t::string: v.kind = ValueKind::String; v.text = j.get<std::string>(); break;
-            case ojson::value_t::boolean: v.kind = ValueKind::Bool; v.boolean = j.get<bool>(); break;
-            case ojson::value_t::number_integer: v.kind = ValueKind::Integer; v.integer = j.get<std::int64_t>(); break;
-            case ojson::value_t::number_unsigned: {
-                const auto u = j.get<std::uint64_t>();
-                v.kind = ValueKind::Integer;
-                v.integer = u > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(u);
-                break;
-            }
-            case ojson::value_t::number_float: v.kind = ValueKind::Float; break;
-            case ojson::value_t::null: v.kind = ValueKind::Null; break;
-            case ojson::value_t::array: v.kind = ValueKind::Array; break;
-            default: v.kind = ValueKind::Object; break;
-        }
+        v.kind = n.kind;
+        if (n.kind == ValueKind::String) v.text = n.text;
+        v.integer = n.integer;
+        v.boolean = n.boolean;
         return v;
     }
 
@@ -92,64 +442,107 @@ struct Converter {
         throw Error(Code::ConfigWrongType, where_prefix(at(pointer)) + "key '" + key + "': " + problem);
     }
 
+    // A key twice in one object: plain JSON parsers silently keep the last one; a hand-edited
+    // profile with two "port" entries (or two "prod" environments) must be refused.
+    // `shown(key)` decides whether the key may be quoted (it may be a pasted secret).
+    template <typename Shown>
+    void refuse_duplicates(const Node& obj, const std::string& pointer, bool environments, Shown shown) const {
+        std::set<std::string_view> seen;  // views into the document: no copy of a key
+        for (const Member& m : obj.members) {
+            if (seen.insert(m.key).second) continue;
+            const std::string ptr = pointer + "/" + escape_pointer_token(m.key);
+            if (!shown(m.key)) {
+                fail_key_not_shown(Code::ConfigDuplicate, at(ptr),
+                                   environments ? "an environment is defined twice" : "a key appears twice in the same object");
+            }
+            throw Error(Code::ConfigDuplicate,
+                        where_prefix(at(ptr)) + (environments ? "environment '" + m.key + "' is defined twice"
+                                                              : "key '" + m.key + "' appears twice in the same object"));
+        }
+    }
+
     // Flattens `obj` into `section` under `prefix` ("" or "hashing.").
-    void flatten(const ojson& obj, const std::string& pointer, const std::string& prefix, Section& section) const {
-        for (const auto& [k, j] : obj.items()) {
-            const std::string key = prefix + k;
-            const std::string ptr = pointer + "/" + escape_pointer_token(k);
-            if (j.is_object()) {
+    void flatten(const Node& obj, const std::string& pointer, const std::string& prefix, Section& section) const {
+        refuse_duplicates(obj, pointer, false, [&](std::string_view k) { return key_may_be_shown(prefix + std::string(k)); });
+        for (const Member& m : obj.members) {
+            const std::string key = prefix + m.key;
+            const std::string ptr = pointer + "/" + escape_pointer_token(m.key);
+            if (m.value.kind == ValueKind::Object) {
                 if (find_key(key)) wrong(ptr, key, "expected a single value, got an object");
                 if (!is_section_prefix(key)) {
                     std::string msg = "unknown key";
                     const std::string s = suggest_key(key, section_key_names());
                     if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+                    if (!may_show_unknown_key(key, m.key, !s.empty())) fail_key_not_shown(Code::ConfigUnknownKey, at(ptr));
                     throw Error(Code::ConfigUnknownKey, where_prefix(at(ptr)) + "key '" + key + "': " + msg);
                 }
-                flatten(j, ptr, key + ".", section);
+                flatten(m.value, ptr, key + ".", section);
                 continue;
             }
             if (is_section_prefix(key)) {
-                wrong(ptr, key, "expected an object, got " + std::string(value_kind_name(scalar(j, ptr).kind)));
+                wrong(ptr, key, "expected an object, got " + std::string(value_kind_name(m.value.kind)));
             }
-            auto [it, inserted] = section.values.try_emplace(key, scalar(j, ptr));
+            auto [it, inserted] = section.values.try_emplace(key, scalar(m.value, ptr));
             if (!inserted) {
+                // "hashing": {"algorithm": ...} and "hashing.algorithm": ... in one object.
+                if (!key_may_be_shown(key)) fail_key_not_shown(Code::ConfigDuplicate, at(ptr), "a key is set twice");
                 throw Error(Code::ConfigDuplicate, where_prefix(at(ptr)) + "key '" + key + "' is set twice in " +
                             section.label + " (also at " + it->second.where.json_pointer + ")");
             }
         }
     }
 
-    void convert(const ojson& root) {
-        if (!root.is_object()) {
+    void convert(const Node& root) {
+        if (root.kind != ValueKind::Object) {
             throw Error(Code::ConfigWrongType, tree.file + ": the top level must be a JSON object");
         }
-        for (const auto& [k, j] : root.items()) {
+        const std::vector<std::string_view> top_names{"defaults", "environments", "default_environment"};
+        refuse_duplicates(root, "", false, [&](std::string_view k) {
+            return may_show_unknown_key(k, k, !suggest_key(k, top_names).empty());
+        });
+        for (const Member& m : root.members) {
+            const std::string& k = m.key;
+            const Node& j = m.value;
             const std::string ptr = "/" + escape_pointer_token(k);
             if (k == "defaults") {
-                if (!j.is_object()) wrong(ptr, k, "expected an object");
+                if (j.kind != ValueKind::Object) wrong(ptr, k, "expected an object");
                 tree.defaults.where = at(ptr);
                 flatten(j, ptr, "", tree.defaults);
             } else if (k == "environments") {
-                if (!j.is_object()) wrong(ptr, k, "expected an object mapping names to settings");
-                for (const auto& [name, env] : j.items()) {
+                if (j.kind != ValueKind::Object) wrong(ptr, k, "expected an object mapping names to settings");
+                // Environment names are listed in messages ("known: dev, prod"): an invalid one
+                // is quoted only when it looks like a name, not like a pasted secret.
+                const auto shown = [](std::string_view name) {
+                    return is_plain_name(name) || may_show_unknown_key(name, name, false);
+                };
+                refuse_duplicates(j, ptr, true, shown);
+                for (const Member& e : j.members) {
+                    const std::string& name = e.key;
                     const std::string eptr = ptr + "/" + escape_pointer_token(name);
                     if (!is_plain_name(name)) {
+                        if (!shown(name)) {
+                            fail_key_not_shown(Code::ConfigInvalidValue, at(eptr),
+                                               "an environment name must be 1-32 letters, digits, '_' or '-'");
+                        }
                         throw Error(Code::ConfigInvalidValue, where_prefix(at(eptr)) + "environment name '" + name +
                                     "' must be 1-32 letters, digits, '_' or '-'");
                     }
-                    if (!env.is_object()) wrong(eptr, name, "an environment must be an object");
+                    if (e.value.kind != ValueKind::Object) wrong(eptr, name, "an environment must be an object");
                     Section s;
                     s.label = eptr;
                     s.where = at(eptr);
-                    flatten(env, eptr, "", s);
+                    flatten(e.value, eptr, "", s);
                     tree.environments.emplace_back(name, std::move(s));
                 }
             } else {
-                if (j.is_object()) {
+                if (j.kind == ValueKind::Object) {
                     std::string msg = "unknown top-level key";
-                    const std::string s = suggest_key(k, {"defaults", "environments", "default_environment"});
+                    const std::string s = suggest_key(k, top_names);
                     if (!s.empty()) msg += " (did you mean '" + s + "'?)";
                     else msg += "; expected defaults, environments or default_environment";
+                    if (!may_show_unknown_key(k, k, !s.empty())) {
+                        fail_key_not_shown(Code::ConfigUnknownKey, at(ptr), "unknown top-level key");
+                    }
                     throw Error(Code::ConfigUnknownKey, where_prefix(at(ptr)) + "key '" + k + "': " + msg);
                 }
                 tree.top.values.emplace(k, scalar(j, ptr));
@@ -169,56 +562,7 @@ Tree parse_json(const std::string& file, std::string_view text) {
     tree.defaults.label = "/defaults";
     tree.defaults.where = SourceLocation{file, 0, "/defaults"};
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-
-    // nlohmann keeps the last of two equal keys silently; a hand-edited file with two "port"
-    // entries (or two "prod" environments) must be refused, so we watch the parse events.
-    std::vector<Frame> frames;
-    auto pointer = [&frames]() {
-        std::string p;
-        for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
-            p += "/" + (frames[i].array ? std::string("*") : escape_pointer_token(frames[i].key));
-        }
-        return p;
-    };
-    ojson root;
-    try {
-        root = ojson::parse(
-            text.begin(), text.end(),
-            [&](int depth, ojson::parse_event_t event, ojson& parsed) -> bool {
-                if (depth > kMaxDepth) {
-                    throw Error(Code::ConfigSyntax,
-                                file + ": JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
-                }
-                switch (event) {
-                    case ojson::parse_event_t::object_start: frames.push_back(Frame{}); break;
-                    case ojson::parse_event_t::array_start: frames.push_back(Frame{true, {}, {}}); break;
-                    case ojson::parse_event_t::object_end:
-                    case ojson::parse_event_t::array_end:
-                        if (!frames.empty()) frames.pop_back();
-                        break;
-                    case ojson::parse_event_t::key: {
-                        Frame& f = frames.back();
-                        const std::string key = parsed.get<std::string>();
-                        if (!f.keys.insert(key).second) {
-                            const std::string parent = pointer();
-                            const bool env = parent == "/environments";
-                            throw Error(Code::ConfigDuplicate,
-                                        file + "#" + parent + "/" + escape_pointer_token(key) + ": " +
-                                            (env ? "environment '" + key + "' is defined twice"
-                                                 : "key '" + key + "' appears twice in the same object"));
-                        }
-                        f.key = key;
-                        break;
-                    }
-                    case ojson::parse_event_t::value: break;
-                }
-                return true;
-            },
-            /*allow_exceptions=*/true, /*ignore_comments=*/true);
-    } catch (const ojson::parse_error& e) {
-        throw Error(Code::ConfigSyntax, file + ": malformed JSON at " + line_column(text, e.byte) + ": " +
-                    parse_reason(e.what()));
-    }
+    const Node root = Reader(file, text).document();  // wiped when it goes out of scope
     Converter{tree}.convert(root);
     return tree;
 }

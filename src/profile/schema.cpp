@@ -134,6 +134,40 @@ bool is_env_var_name(std::string_view s) {
     });
 }
 
+// Docker (and Kubernetes) secret names: a plain file name of letters, digits, '_', '-', '.'.
+bool is_secret_name(std::string_view s) {
+    if (s.empty() || s.size() > 255 || s == "." || s == "..") return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+}
+
+// The value of a *_env / *_secret key is a name. Writing the secret itself there is the usual
+// mistake, so these values are never quoted; the message says what to do instead.
+std::string pasted_secret_hint(const KeySpec& spec) {
+    if (spec.group == "password") {
+        return "; if you pasted the password itself here, remove it from the file and rotate it";
+    }
+    if (spec.group == "passphrase") {
+        return "; if you pasted the key passphrase itself here, remove it from the file and rotate it";
+    }
+    if (spec.group == "legacy_pepper") {
+        return "; if you pasted the pepper itself here, remove it from the file (peppers are referenced, "
+               "never written in the profile)";
+    }
+    return "; if you pasted the pepper itself here, remove it from the file and treat it as exposed "
+           "(peppers are referenced, never written in the profile)";
+}
+
+// "password_secret" → "password_file", "hashing.peppers.k1.secret" → "hashing.peppers.k1.file".
+std::string file_key_for(std::string_view secret_key) {
+    constexpr std::string_view tail = "secret";
+    if (secret_key.size() >= tail.size() && secret_key.substr(secret_key.size() - tail.size()) == tail) {
+        return std::string(secret_key.substr(0, secret_key.size() - tail.size())) + "file";
+    }
+    return "a _file key";
+}
+
 void check_value(const KeySpec& spec, const Value& v, std::string_view key) {
     switch (spec.type) {
         case KeyType::Integer: {
@@ -157,17 +191,46 @@ void check_value(const KeySpec& spec, const Value& v, std::string_view key) {
     }
     const std::string s = read_string(v, key);
     if (s.empty() && !spec.allow_empty) fail(Code::ConfigInvalidValue, v, key, "value is empty");
+    // Values of *_env / *_secret keys are never quoted (see pasted_secret_hint).
     if (spec.type == KeyType::EnvVarName && !is_env_var_name(s)) {
+        const bool braced = s.size() > 3 && s.compare(0, 2, "${") == 0 && s.back() == '}' &&
+                            is_env_var_name(std::string_view(s).substr(2, s.size() - 3));
+        const bool dollar = s.size() > 1 && s[0] == '$' && is_env_var_name(std::string_view(s).substr(1));
+        if (braced || dollar) {
+            fail(Code::ConfigInvalidValue, v, key,
+                 "write the environment variable's name alone, not $NAME or ${NAME} (the value is the "
+                 "name of the variable, not a reference to it)");
+        }
         fail(Code::ConfigInvalidValue, v, key,
-             "'" + s + "' is not an environment variable name (letters, digits, underscore; write the "
-             "name, not ${NAME})");
+             "the value is not a valid environment variable name (letters, digits and '_', not starting "
+             "with a digit; the value is not shown)" + pasted_secret_hint(spec));
     }
-    if (spec.type == KeyType::SecretName &&
-        (s.find_first_of("/\\") != std::string::npos || s == "." || s == "..")) {
+    if (spec.type == KeyType::SecretName && !is_secret_name(s)) {
+        if (s.find_first_of("/\\") != std::string::npos || s == "." || s == "..") {
+            fail(Code::ConfigInvalidValue, v, key,
+                 "the value is a path, not a Docker secret name (a plain name looked up in "
+                 "$VERROU_SECRETS_DIR, default /run/secrets); use " + file_key_for(key) + " for a path");
+        }
         fail(Code::ConfigInvalidValue, v, key,
-             "'" + s + "' is not a Docker secret name (a plain name looked up in $VERROU_SECRETS_DIR, "
-             "default /run/secrets; use a _file key for a path)");
+             "the value is not a Docker secret name (a plain file name of letters, digits, '_', '-' and "
+             "'.', looked up in $VERROU_SECRETS_DIR, default /run/secrets; the value is not shown)" +
+                 pasted_secret_hint(spec));
     }
+}
+
+// A pepper id that is not a plain name is not quoted either: like a key, it may be a secret.
+[[noreturn]] void fail_pepper_id(const Value& v) {
+    SourceLocation where = v.where;
+    if (!where.json_pointer.empty()) {
+        // ".../peppers/<id>/<field>": hide the id segment, keep the field.
+        const std::string& p = where.json_pointer;
+        const auto last = p.rfind('/');
+        const auto id = last == std::string::npos || last == 0 ? std::string::npos : p.rfind('/', last - 1);
+        if (id != std::string::npos) where.json_pointer = p.substr(0, id) + "/<id not shown>" + p.substr(last);
+    }
+    throw Error(Code::ConfigInvalidValue,
+                where_prefix(where) + "a pepper id must be 1-32 letters, digits, '_' or '-' (the id is not "
+                                      "shown, in case it is a secret)");
 }
 
 void validate_section(const Tree& tree, const Section& section) {
@@ -175,12 +238,9 @@ void validate_section(const Tree& tree, const Section& section) {
     std::map<std::string, std::pair<std::string, const Value*>> groups;  // group → first key
     for (const auto& [key, value] : section.values) {
         const KeySpec* spec = find_key(key);
+        std::string_view id, field;
+        if (split_pepper_key(key, id, field) && !is_plain_name(id)) fail_pepper_id(value);
         if (!spec) {
-            std::string_view id, field;
-            if (split_pepper_key(key, id, field) && !is_plain_name(id)) {
-                fail(Code::ConfigInvalidValue, value, key,
-                     "pepper id '" + std::string(id) + "' must be 1-32 letters, digits, '_' or '-'");
-            }
             // A value where a sub-section belongs: the JSON parser reports the same (wrong type).
             // The value is not echoed (it may be a pepper).
             if (key == kLegacyPepper) {
@@ -193,22 +253,28 @@ void validate_section(const Tree& tree, const Section& section) {
                      "expected a section (prf, iterations, output_bytes, pepper.file / pepper.env / "
                      "pepper.secret), got a value");
             }
-            std::string msg = "unknown key";
             if (key == "default_environment") {
-                msg = "default_environment is a top-level key: put it before any section or in [verrou] "
-                      "(JSON: at the top level)";
-            } else if (split_pepper_key(key, id, field)) {
+                fail(Code::ConfigUnknownKey, value, key,
+                     "default_environment is a top-level key: put it before any section or in [verrou] "
+                     "(JSON: at the top level)");
+            }
+            std::string msg = "unknown key";
+            std::string s;
+            if (split_pepper_key(key, id, field)) {
                 msg += "; a pepper is referenced by exactly one of file, env or secret";
-                const std::string s = suggest_key(field, {"file", "env", "secret"});
+                s = suggest_key(field, {"file", "env", "secret"});
                 if (!s.empty()) msg += " (did you mean '" + s + "'?)";
             } else if (key.rfind(std::string(kLegacyPepper) + ".", 0) == 0) {
                 msg += "; the legacy pepper is referenced by exactly one of pepper.file, pepper.env or pepper.secret";
-                const std::string s = suggest_key(std::string_view(key).substr(kLegacyPepper.size() + 1),
-                                                  {"file", "env", "secret"});
+                s = suggest_key(std::string_view(key).substr(kLegacyPepper.size() + 1), {"file", "env", "secret"});
                 if (!s.empty()) msg += " (did you mean 'pepper." + s + "'?)";
             } else {
-                const std::string s = suggest_key(key, section_key_names());
+                s = suggest_key(key, section_key_names());
                 if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+            }
+            // Quoted only when it looks like a key: it may be a pasted secret.
+            if (!may_show_unknown_key(key, written_part(key), !s.empty())) {
+                fail_key_not_shown(Code::ConfigUnknownKey, value.where);
             }
             fail(Code::ConfigUnknownKey, value, key, msg);
         }
@@ -218,11 +284,6 @@ void validate_section(const Tree& tree, const Section& section) {
                      ? "peppers cannot be written in the profile; reference one with file, env or secret"
                      : "peppers cannot be written in the profile; reference the legacy pepper with "
                        "pepper.file, pepper.env or pepper.secret");
-        }
-        std::string_view id, field;
-        if (split_pepper_key(key, id, field) && !is_plain_name(id)) {
-            fail(Code::ConfigInvalidValue, value, key,
-                 "pepper id '" + std::string(id) + "' must be 1-32 letters, digits, '_' or '-'");
         }
         check_value(*spec, value, key);
         const std::string group = group_of(key);
@@ -263,6 +324,55 @@ bool is_plain_name(std::string_view s) noexcept {
     return std::all_of(s.begin(), s.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
     });
+}
+
+bool looks_like_key(std::string_view s) noexcept {
+    if (s.empty() || s.size() > 64) return false;
+    if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_') return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    });
+}
+
+std::string_view written_part(std::string_view dotted) noexcept {
+    std::string_view id, field;
+    if (split_pepper_key(dotted, id, field)) return field;
+    for (std::string_view prefix : {kLegacyPepper, kLegacy, std::string_view("hashing.peppers"),
+                                    std::string_view("hashing")}) {
+        if (dotted.size() > prefix.size() + 1 && dotted.substr(0, prefix.size()) == prefix &&
+            dotted[prefix.size()] == '.') {
+            return dotted.substr(prefix.size() + 1);
+        }
+    }
+    return dotted;
+}
+
+bool may_show_unknown_key(std::string_view dotted, std::string_view written, bool has_suggestion) {
+    if (!looks_like_key(dotted) || !looks_like_key(written)) return false;
+    if (has_suggestion) return true;
+    return written.size() <= 24 && std::all_of(written.begin(), written.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+           });
+}
+
+bool key_may_be_shown(std::string_view dotted) {
+    if (find_key(dotted) || is_section_prefix(dotted) || dotted == "default_environment") return true;
+    if (!looks_like_key(dotted)) return false;  // no need to look for a suggestion
+    return may_show_unknown_key(dotted, written_part(dotted), !suggest_key(dotted, section_key_names()).empty());
+}
+
+std::string hide_last_segment(std::string_view pointer) {
+    const auto slash = pointer.rfind('/');
+    if (slash == std::string_view::npos) return "/" + std::string(kKeyNotShown);
+    return std::string(pointer.substr(0, slash + 1)) + std::string(kKeyNotShown);
+}
+
+void fail_key_not_shown(Code code, const SourceLocation& where, std::string_view json_problem) {
+    if (where.json_pointer.empty()) throw Error(code, where_prefix(where) + std::string(kLineNotShown));
+    SourceLocation hidden = where;
+    hidden.json_pointer = hide_last_segment(where.json_pointer);
+    throw Error(code, where_prefix(hidden) + std::string(json_problem) +
+                          " (its name is not shown, in case it is a secret)");
 }
 
 const KeySpec* find_key(std::string_view dotted) {
@@ -357,9 +467,12 @@ void validate_tree(const Tree& tree) {
     for (const auto& [key, value] : tree.top.values) {
         if (key != "default_environment") {
             std::string msg = "unknown top-level key";
-            const std::string s = suggest_key(key, {"default_environment"});
+            std::string s = suggest_key(key, {"default_environment"});
+            if (s.empty() && tree.format == Format::Json) s = suggest_key(key, {"defaults", "environments"});
             if (!s.empty()) msg += " (did you mean '" + s + "'?)";
             else msg += "; settings belong in the defaults or in an environment";
+            // Before any section, a pasted secret lands here: quoted only when it looks like a key.
+            if (!may_show_unknown_key(key, key, !s.empty())) fail_key_not_shown(Code::ConfigUnknownKey, value.where);
             fail(Code::ConfigUnknownKey, value, key, msg);
         }
         const std::string name = read_string(value, key);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "profile/tree.hpp"
+#include "verrou/error.hpp"
 
 namespace verrou::profile_detail {
 
@@ -61,5 +62,39 @@ std::string read_string(const Value& v, std::string_view key);
 
 /// True for names usable as environment names and pepper key ids: [A-Za-z0-9_-]+.
 bool is_plain_name(std::string_view s) noexcept;
+
+// ---- key texts in messages -------------------------------------------------------------
+// A line such as a pasted Base64 secret ("c2VjcmV0...OA==") or "password hunter=2" reads as
+// "key = value": the text before '=' (in JSON, an object key) may be a secret. It is quoted
+// in a message only when it looks like a key; otherwise the message points at the line (INI)
+// or at the parent object (JSON) and says the text is not shown.
+
+/// [A-Za-z_][A-Za-z0-9_.-]{0,63}: the shape of every key and sub-section name.
+bool looks_like_key(std::string_view s) noexcept;
+
+/// An unknown key may be quoted when it looks like a key and either "did you mean" has a
+/// suggestion for it or the part the user wrote (`written`: the key without a known section
+/// prefix) is short and plain: at most 24 lowercase letters, digits, '_' or '.'.
+bool may_show_unknown_key(std::string_view dotted, std::string_view written, bool has_suggestion);
+
+/// Known keys and sections, and unknown keys that may_show_unknown_key allows (with the
+/// suggestions of section_key_names()). For messages that quote a key before validation
+/// (duplicates).
+bool key_may_be_shown(std::string_view dotted);
+
+/// `dotted` without its known section prefix ("hashing.", "hashing.peppers.<id>.", ...).
+std::string_view written_part(std::string_view dotted) noexcept;
+
+inline constexpr std::string_view kKeyNotShown = "<key not shown>";
+inline constexpr std::string_view kLineNotShown =
+    "this line is not a known key = value setting (its text is not shown, in case it is a secret)";
+
+/// `pointer` with its last segment replaced by kKeyNotShown ("/environments/dev/<key not shown>").
+std::string hide_last_segment(std::string_view pointer);
+
+/// Error about a key that is not shown: INI "file:7: <kLineNotShown>"; JSON
+/// "file#/environments/dev/<key not shown>: <json_problem> (its name is not shown, in case it is a secret)".
+[[noreturn]] void fail_key_not_shown(Code code, const SourceLocation& where,
+                                     std::string_view json_problem = "unknown key");
 
 }  // namespace verrou::profile_detail

@@ -1,5 +1,8 @@
 #include "profile/tree.hpp"
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,6 +11,7 @@
 
 #include "profile/schema.hpp"
 #include "verrou/error.hpp"
+#include "verrou/secret.hpp"
 
 namespace verrou {
 
@@ -31,6 +35,20 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return true;
 }
 
+// Doubles the capacity of `s` (at most to `cap`) without leaving a copy of its bytes in the
+// freed buffer: the old buffer is wiped before it goes.
+void grow_wiped(std::string& s, std::size_t cap) {
+    std::string bigger;
+    bigger.reserve(std::min(std::max<std::size_t>(s.capacity() * 2, 4096), cap));
+    bigger.assign(s);
+    wipe(s);
+    s.swap(bigger);
+}
+
+// The file may hold an inline password: it is read straight into one buffer sized from stat()
+// (grown by hand, wiping, if the file grows meanwhile), through a stream buffer of ours that is
+// wiped afterwards — no library buffer or outgrown copy is freed holding it. Wiped on error too;
+// on success the caller wipes it.
 std::string read_capped(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
@@ -41,18 +59,39 @@ std::string read_capped(const std::string& path) {
         throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB (" +
                     std::to_string(st.st_size) + " bytes); a profile is a small text file");
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(Code::ConfigUnreadable, path + ": cannot read profile: " + std::strerror(errno));
     std::string text;
-    char chunk[8192];
-    // Re-check the cap while reading: the file may grow between stat() and read().
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-        text.append(chunk, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > max_profile_bytes) {
-            throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB");
+    struct Wiper {
+        std::string& s;
+        bool armed = true;
+        ~Wiper() {
+            if (armed) wipe(s);
         }
+    } wiper{text};
+    // One byte more than the cap: reading it proves the file grew past the cap.
+    constexpr std::size_t cap = max_profile_bytes + 1;
+    text.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size) + 1, cap));
+    char iobuf[512];
+    bool bad = false;
+    {
+        std::ifstream in;
+        in.rdbuf()->pubsetbuf(iobuf, sizeof iobuf);  // before open(): replaces the library's buffer
+        in.open(path, std::ios::binary);
+        if (!in) throw Error(Code::ConfigUnreadable, path + ": cannot read profile: " + std::strerror(errno));
+        // Re-check the cap while reading: the file may grow between stat() and read().
+        while (text.size() <= max_profile_bytes) {
+            if (text.size() == text.capacity()) grow_wiped(text, cap);
+            const std::size_t old = text.size();
+            text.resize(text.capacity());  // within capacity: no new buffer
+            in.read(text.data() + old, static_cast<std::streamsize>(text.size() - old));
+            text.resize(old + static_cast<std::size_t>(in.gcount()));
+            if (!in) break;
+        }
+        bad = in.bad();
     }
-    if (in.bad()) throw Error(Code::ConfigUnreadable, path + ": error while reading the profile");
+    OPENSSL_cleanse(iobuf, sizeof iobuf);
+    if (text.size() > max_profile_bytes) throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB");
+    if (bad) throw Error(Code::ConfigUnreadable, path + ": error while reading the profile");
+    wiper.armed = false;
     return text;
 }
 

@@ -3,9 +3,54 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <malloc.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
 #include "test_profile_support.hpp"
 #include "verrou/error.hpp"
+#include "verrou/password.hpp"
 #include "verrou/profile.hpp"
+
+// ---- freed-memory scan ---------------------------------------------------------------------
+// Every block C++ code frees in this binary passes through these replacements. While a scan is
+// on, a freed block that still holds one of the needles is a copy of a secret nobody wiped.
+namespace {
+std::atomic<bool> g_scan_on{false};
+std::atomic<int> g_unwiped{0};
+const char* g_needles[2] = {nullptr, nullptr};
+
+void scan_freed(const void* p, std::size_t n) noexcept {
+    if (!p || !g_scan_on.load(std::memory_order_acquire)) return;
+    const std::string_view block(static_cast<const char*>(p), n);
+    for (const char* needle : g_needles) {
+        if (needle && block.find(needle) != std::string_view::npos) {
+            g_unwiped.fetch_add(1);
+            return;
+        }
+    }
+}
+}  // namespace
+
+void* operator new(std::size_t n) {
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return ::operator new(n); }
+void operator delete(void* p) noexcept {
+    if (p) scan_freed(p, malloc_usable_size(p));
+    std::free(p);
+}
+void operator delete[](void* p) noexcept { ::operator delete(p); }
+void operator delete(void* p, std::size_t) noexcept {
+    if (p) scan_freed(p, malloc_usable_size(p));  // the whole block: stale bytes past n count too
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t n) noexcept { ::operator delete(p, n); }
 
 using namespace verrou;
 using profile_test::contains;
@@ -595,4 +640,327 @@ TEST_CASE("profile: misplaced structure gets a pointed message") {
 
     const std::string n = dir.write("n.ini", "[env.pr od]\n");
     CHECK(error_of([&] { list_environments(n); }).code() == Code::ConfigSyntax);
+}
+
+namespace {
+
+const std::string kB64 = "c2VjcmV0LXBlcHBlci12YWx1ZS0xMjM0NTY3OA";  // a pasted Base64 secret, before its "=="
+
+// The message names none of the secret's pieces.
+void check_hidden(std::string_view text, std::initializer_list<const char*> pieces) {
+    const std::string message(text);
+    CAPTURE(message);
+    for (const char* piece : pieces) CHECK_FALSE(contains(message, piece));
+}
+
+}  // namespace
+
+TEST_CASE("profile: an INI line that may be a pasted secret is not echoed as a key") {
+    TempDir dir;
+    const auto fails = [&](const std::string& name, const std::string& text) {
+        return error_of([&] { load_profile(dir.write(name, text), "dev"); });
+    };
+    struct Case {
+        const char* name;
+        std::string text;
+        Code code;
+        const char* where;
+    };
+    const std::vector<Case> cases = {
+        {"b64.ini", kMinimal + kB64 + "==\n", Code::ConfigUnknownKey, "b64.ini:7"},
+        {"top.ini", kB64 + "==\n" + kMinimal, Code::ConfigUnknownKey, "top.ini:1"},
+        {"sub.ini", kMinimal + "[env.dev.hashing]\n" + kB64 + "==\n", Code::ConfigUnknownKey, "sub.ini:8"},
+        {"pep.ini", kMinimal + "[env.dev.hashing.peppers.k1]\n" + kB64 + "==\n", Code::ConfigUnknownKey, "pep.ini:8"},
+        {"leg.ini", kMinimal + "[env.dev.hashing.windev_legacy.pepper]\n" + kB64 + "==\n", Code::ConfigUnknownKey,
+         "leg.ini:8"},
+        {"twice.ini", kMinimal + kB64 + "==\n" + kB64 + "==\n", Code::ConfigUnknownKey, "twice.ini:8"},
+        {"blank.ini", kMinimal + "password hunter=2\n", Code::ConfigSyntax, "blank.ini:7"},
+        {"amp.ini", kMinimal + "Tr0ub4dor&3=x\n", Code::ConfigUnknownKey, "amp.ini:7"},
+        // Long lowercase text close to no key: not shown either.
+        {"lower.ini", kMinimal + "correcthorsebatterystaplez=1\n", Code::ConfigUnknownKey, "lower.ini:7"},
+    };
+    for (const Case& c : cases) {
+        const std::string name = c.name;
+        CAPTURE(name);
+        const Error e = fails(c.name, c.text);
+        CHECK(e.code() == c.code);
+        CHECK(contains(e.message(), c.where));
+        CHECK(contains(e.message(), "this line is not a known key = value setting"));
+        CHECK(contains(e.message(), "not shown"));
+        check_hidden(e.message(), {"c2Vj", "NTY3OA", "hunter", "Tr0ub4dor", "correcthorse"});
+    }
+
+    // Ordinary typos keep their key and suggestion.
+    const Error blank = fails("ws.ini", kMinimal + "ssl ca = /x\n");
+    CHECK(blank.code() == Code::ConfigSyntax);
+    CHECK(contains(blank.message(), "ws.ini:7"));
+    CHECK(contains(blank.message(), "key 'ssl ca' contains whitespace"));
+    CHECK(contains(blank.message(), "did you mean 'ssl_ca'"));
+    const Error unknown = fails("u.ini", kMinimal + "charset = utf8mb4\n");
+    CHECK(unknown.code() == Code::ConfigUnknownKey);
+    CHECK(contains(unknown.message(), "u.ini:7: key 'charset': unknown key"));
+    const Error upper = fails("c.ini", kMinimal + "SSL_CRL = /crl\n");
+    CHECK(contains(upper.message(), "key 'SSL_CRL'"));
+    CHECK(contains(upper.message(), "did you mean 'ssl_crl'"));
+    const Error pepper = fails("pf.ini", kMinimal + "[env.dev.hashing.peppers.k1]\nfiel = /p\n");
+    CHECK(contains(pepper.message(), "key 'hashing.peppers.k1.fiel'"));
+    CHECK(contains(pepper.message(), "did you mean 'file'"));
+    const Error top = fails("t.ini", "default_enviroment = dev\n" + kMinimal);
+    CHECK(contains(top.message(), "t.ini:1: key 'default_enviroment'"));
+    const Error dup = fails("d.ini", kMinimal + "charset = a\ncharset = b\n");
+    CHECK(dup.code() == Code::ConfigDuplicate);
+    CHECK(contains(dup.message(), "key 'charset' is set twice"));
+}
+
+TEST_CASE("profile: a JSON key that may be a pasted secret is not echoed, nor its pointer segment") {
+    TempDir dir;
+    const std::string key = kB64 + "==";
+    const auto fails = [&](const std::string& name, const std::string& text) {
+        return error_of([&] { load_profile(dir.write(name, text), "dev"); });
+    };
+    struct Case {
+        const char* name;
+        std::string text;
+        Code code;
+        const char* pointer;
+    };
+    const std::vector<Case> cases = {
+        {"v.json", R"({"environments": {"dev": {")" + key + R"(": "x"}}})", Code::ConfigUnknownKey,
+         "v.json#/environments/dev/<key not shown>: unknown key"},
+        {"o.json", R"({"environments": {"dev": {")" + key + R"(": {"a": 1}}}})", Code::ConfigUnknownKey,
+         "o.json#/environments/dev/<key not shown>: unknown key"},
+        {"h.json", R"({"defaults": {"hashing": {")" + key + R"(": 1}}, "environments": {"dev": {}}})",
+         Code::ConfigUnknownKey, "h.json#/defaults/hashing/<key not shown>"},
+        {"t.json", R"({")" + key + R"(": "x", "environments": {"dev": {}}})", Code::ConfigUnknownKey,
+         "t.json#/<key not shown>"},
+        {"to.json", R"({")" + key + R"(": {}, "environments": {"dev": {}}})", Code::ConfigUnknownKey,
+         "to.json#/<key not shown>: unknown top-level key"},
+        {"d.json", R"({"environments": {"dev": {")" + key + R"(": 1, ")" + key + R"(": 2}}})",
+         Code::ConfigDuplicate, "d.json#/environments/dev/<key not shown>"},
+        {"e.json", R"({"environments": {"Tr0ub4dor&3!": {}}})", Code::ConfigInvalidValue,
+         "e.json#/environments/<key not shown>: an environment name"},
+        {"p.json", R"({"environments": {"dev": {"hashing": {"peppers": {"Tr0ub4dor&3!": {"file": "/p"}}}}}})",
+         Code::ConfigInvalidValue, "p.json#/environments/dev/hashing/peppers/<id not shown>/file"},
+    };
+    for (const Case& c : cases) {
+        const std::string name = c.name;
+        CAPTURE(name);
+        const Error e = fails(c.name, c.text);
+        CHECK(e.code() == c.code);
+        CHECK(contains(e.message(), c.pointer));
+        CHECK(contains(e.message(), "not shown, in case it is a secret"));
+        check_hidden(e.message(), {"c2Vj", "NTY3OA", "Tr0ub4dor"});
+    }
+
+    const Error plain = fails("c.json", R"({"environments": {"dev": {"charset": "utf8mb4"}}})");
+    CHECK(plain.code() == Code::ConfigUnknownKey);
+    CHECK(contains(plain.message(), "c.json#/environments/dev/charset: key 'charset': unknown key"));
+    const Error top = fails("tt.json", R"({"enviroments": {"dev": {}}})");
+    CHECK(contains(top.message(), "did you mean 'environments'"));
+    const Error env = fails("en.json", R"({"environments": {"pre.prod": {}}})");
+    CHECK(contains(env.message(), "environment name 'pre.prod'"));
+}
+
+TEST_CASE("profile: the value of a *_env or *_secret key is never echoed") {
+    TempDir dir;
+    struct Case {
+        std::string section;  // "" = [env.dev]
+        const char* key;
+        const char* kind;     // words of the message
+    };
+    const std::vector<Case> cases = {
+        {"", "password_env", "environment variable name"},
+        {"", "password_secret", "Docker secret name"},
+        {"", "ssl_key_passphrase_env", "environment variable name"},
+        {"", "ssl_key_passphrase_secret", "Docker secret name"},
+        {"[env.dev.hashing.peppers.k1]\n", "env", "environment variable name"},
+        {"[env.dev.hashing.peppers.k1]\n", "secret", "Docker secret name"},
+        {"[env.dev.hashing.windev_legacy.pepper]\n", "env", "environment variable name"},
+        {"[env.dev.hashing.windev_legacy.pepper]\n", "secret", "Docker secret name"},
+    };
+    for (const char* secret : {"Tr0ub4dor&3!", "correct horse battery", "Tr0ub4dor/3"}) {
+        for (const Case& c : cases) {
+            const std::string value = secret, key = c.key;
+            CAPTURE(value);
+            CAPTURE(key);
+            CAPTURE(c.section);
+            const std::string f = dir.write("s.ini", kMinimal + c.section + c.key + " = " + secret + "\n");
+            const Error e = error_of([&] { load_profile(f, "dev"); });
+            const std::string message(e.message());
+            CAPTURE(message);
+            CHECK(e.code() == Code::ConfigInvalidValue);
+            CHECK(contains(e.message(), c.section.empty() ? "s.ini:7" : "s.ini:8"));
+            CHECK(contains(e.message(), std::string(c.key) + "'"));
+            CHECK(contains(e.message(), c.kind));
+            CHECK_FALSE(contains(e.message(), "Tr0ub4dor"));
+            CHECK_FALSE(contains(e.message(), "horse"));
+            if (!contains(secret, "/")) CHECK(contains(e.message(), "if you pasted the"));
+        }
+    }
+    const std::string json = dir.write("s.json", R"({"environments": {"dev": {"host": "h", "user": "u", "ssl_ca": "/ca",
+        "ssl_cert": "/c", "ssl_key": "/k", "password_env": "Tr0ub4dor&3!"}}})");
+    const Error j = error_of([&] { load_profile(json, "dev"); });
+    CHECK(j.code() == Code::ConfigInvalidValue);
+    CHECK(contains(j.message(), "s.json#/environments/dev/password_env"));
+    CHECK(contains(j.message(), "remove it from the file and rotate it"));
+    CHECK_FALSE(contains(j.message(), "Tr0ub4dor"));
+
+    // ${NAME} where the name belongs: said, without the value.
+    const std::string braced = dir.write("b.ini", kMinimal + "password_env = ${DB_PASSWORD}\n");
+    const Error b = error_of([&] { load_profile(braced, "dev"); });
+    CHECK(b.code() == Code::ConfigInvalidValue);
+    CHECK(contains(b.message(), "name alone"));
+
+    // Real names still load.
+    ::setenv("VERROU_TEST_SECRET_NAME_OK", "x", 1);
+    const Profile p = load_profile(dir.write("ok.ini", kMinimal + "password_secret = mariadb.prod-1_pw\n"
+                                                                  "ssl_key_passphrase_env = KEY_PASS_2\n"), "dev");
+    CHECK(p.password.target == "mariadb.prod-1_pw");
+    CHECK(p.tls.key_passphrase.target == "KEY_PASS_2");
+    ::unsetenv("VERROU_TEST_SECRET_NAME_OK");
+}
+
+TEST_CASE("profile: a JSON number too large for a double is a syntax error, not INTERNAL") {
+    TempDir dir;
+    const Error e = error_of([&] { load_profile(dir.write("n.json", R"({"defaults":{"port":1e999}})"), "dev"); });
+    CHECK(e.code() == Code::ConfigSyntax);
+    CHECK(contains(e.message(), "n.json: malformed JSON at line 1, column 21"));
+    CHECK(contains(e.message(), "out of range"));
+    CHECK_FALSE(contains(e.message(), "1e999"));
+    CHECK_FALSE(contains(e.message(), "json.exception"));
+
+    const Error m = error_of([&] {
+        load_profile(dir.write("m.json", "{\n  \"environments\": {\n    \"dev\": {\"port\": -17.5e308}\n  }\n}\n"), "dev");
+    });
+    CHECK(m.code() == Code::ConfigSyntax);
+    CHECK(contains(m.message(), "line 3, column 21"));
+
+    // Within a double's range: a decimal number where an integer belongs (a type error).
+    for (const char* n : {"1e308", "1.7976931348623157e308", "1e-999", "99999999999999999999", "0.5"}) {
+        CAPTURE(n);
+        const std::string f = dir.write("w.json", std::string(R"({"environments": {"dev": {"port": )") + n + "}}}");
+        const Error w = error_of([&] { load_profile(f, "dev"); });
+        CHECK(w.code() == Code::ConfigWrongType);
+        CHECK(contains(w.message(), "w.json#/environments/dev/port"));
+        CHECK(contains(w.message(), "a decimal number"));
+    }
+    // Integers keep their value (beyond int64: refused by the range check).
+    const std::string big = dir.write("big.json", R"({"environments": {"dev": {"port": 18446744073709551615}}})");
+    CHECK(error_of([&] { load_profile(big, "dev"); }).code() == Code::ConfigInvalidValue);
+}
+
+TEST_CASE("profile: JSON reader details (escapes, UTF-8, comments, positions)") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    const std::string ok = dir.write("ok.json", "\xEF\xBB\xBF/* head */ {\"environments\": {\"dev\": {\"host\": \"h\", \"user\": \"u\","
+        " // the CA\n \"ssl_ca\": \"\\/ca\", \"ssl_cert\": \"/c\", \"ssl_key\": \"/k\","
+        " \"database\": \"caf\\u00e9 \\ud83d\\ude00 \xC3\xA9\\t\\\"q\\\"\", \"port\": 3307}}}\n");
+    const Profile p = load_profile(ok, "dev");
+    CHECK(p.tls.ca == "/ca");
+    CHECK(p.database == "caf\xC3\xA9 \xF0\x9F\x98\x80 \xC3\xA9\t\"q\"");
+
+    struct Bad {
+        const char* name;
+        std::string text;
+        const char* in;
+    };
+    const std::vector<Bad> cases = {
+        {"empty.json", "  \n", "line 2, column 1"},
+        {"bare.json", "{\"defaults\": {\"password\": hunter2}}", "line 1, column 27"},
+        {"comment.json", "{\n/* open", "line 2, column 1"},
+        {"escape.json", "{\"defaults\": {\"password\": \"hunter2\\x\"}}", "line 1, column 35"},
+        {"nul.json", "{\"defaults\": {\"password\": \"hunter2\\u0000\"}}", "line 1, column 35"},
+        {"surrogate.json", "{\"defaults\": {\"password\": \"hunter2\\ud800\"}}", "line 1, column 35"},
+        {"utf8.json", "{\"defaults\": {\"password\": \"hunter2\xC3\x28\"}}", "line 1, column 35"},
+        {"ctrl.json", "{\"defaults\": {\"password\": \"hunter2\x01\"}}", "line 1, column 35"},
+        {"after.json", "{\"environments\": {}} hunter2", "line 1, column 22"},
+        {"colon.json", "{\"defaults\" {}}", "line 1, column 13"},
+        {"open.json", "{\"defaults\": {\"password\": \"hunter2", "line 1, column 27"},
+        {"zero.json", "{\"defaults\": {\"port\": 0123}}", "line 1, column 23"},
+        {"deep.json", std::string(40, '[') + std::string(40, ']'), "nested deeper than 16 levels"},
+    };
+    for (const Bad& b : cases) {
+        const std::string name = b.name;
+        CAPTURE(name);
+        const Error e = error_of([&] { load_profile(dir.write(b.name, b.text), "dev"); });
+        const std::string message(e.message());
+        CAPTURE(message);
+        CHECK(e.code() == Code::ConfigSyntax);
+        CHECK(contains(e.message(), "malformed JSON at"));
+        CHECK(contains(e.message(), b.in));
+        CHECK_FALSE(contains(e.message(), "hunter"));
+    }
+}
+
+namespace {
+
+// Runs `f` with the freed-memory scan on; returns how many freed blocks held a piece of `secret`
+// (its first and its last 12 characters are looked for, so a partial copy counts too).
+int unwiped_blocks(std::string_view secret, const std::function<void()>& f) {
+    const std::string head(secret.substr(0, 12)), tail(secret.substr(secret.size() - 12));  // inline: no heap
+    g_needles[0] = head.c_str();
+    g_needles[1] = tail.c_str();
+    g_unwiped = 0;
+    g_scan_on = true;
+    f();
+    g_scan_on = false;
+    g_needles[0] = g_needles[1] = nullptr;
+    return g_unwiped.load();
+}
+
+// Writes before + secret + after with plain write(2): no heap copy of the secret is made (and
+// freed unwiped) before the scan, where a later allocation could find it as stale bytes.
+std::string write_with_secret(const TempDir& dir, const std::string& name, const std::string& before,
+                              std::string_view secret, const std::string& after) {
+    const std::string path = (dir.path() / name).string();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(fd >= 0);
+    for (std::string_view part : {std::string_view(before), secret, std::string_view(after)}) {
+        REQUIRE(::write(fd, part.data(), part.size()) == static_cast<ssize_t>(part.size()));
+    }
+    ::close(fd);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("profile: an inline password leaves no unwiped copy in freed memory (INI and JSON)") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    constexpr std::string_view secret = "Qx7-inline-secret-for-the-free-scan-0123456789-zz";
+    const std::string json_head = R"({"environments": {"dev": {"host": "h", "user": "u", "ssl_ca": "/ca", "ssl_cert": "/c",)"
+                                  R"( "ssl_key": "/k", "password": ")";
+    // Bigger than one read chunk, the secret in the first one: the raw text grows while read.
+    const std::string padding = "\n//" + std::string(40000, 'x') + "\n";
+    struct Case {
+        const char* name;
+        std::string before, after;  // the file is before + secret + after
+        bool loads;
+    };
+    const std::vector<Case> cases = {
+        {"p.json", json_head, "\"}}}\n", true},
+        {"big.json", json_head, "\"}}" + padding + "}\n", true},
+        {"bad.json", json_head, "\"}}, \"port\": }}\n", false},         // syntax error after the secret
+        {"unknown.json", json_head, "\"}}, \"charset\": 1}\n", false},  // schema error after the secret
+        {"p.ini", kMinimal + "password = ", "\n", true},
+        {"big.ini", kMinimal + "password = ", "\n;" + std::string(40000, 'x') + "\n", true},
+        {"bad.ini", kMinimal + "password = '", "'\nport = x\n", false},
+    };
+    for (const Case& c : cases) {
+        const std::string name = c.name;
+        CAPTURE(name);
+        const std::string f = write_with_secret(dir, name, c.before, secret, c.after);
+        bool loaded = false;
+        const int n = unwiped_blocks(secret, [&] {
+            try {
+                const Profile p = load_profile(f, "dev");
+                loaded = p.password.inline_value.view() == secret;
+            } catch (const Error&) {
+            }
+        });
+        CHECK(loaded == c.loads);
+        CHECK(n == 0);
+    }
+    // The scan itself works: a plain std::string copy freed unwiped is seen.
+    CHECK(unwiped_blocks(secret, [&] { std::string copy(secret); (void)copy; }) == 1);
 }
