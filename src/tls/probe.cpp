@@ -4,6 +4,7 @@
 // OpenSSL's headers undo only when they come after it.
 #include "net/socket.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -33,6 +34,138 @@ constexpr std::uint32_t CLIENT_SECURE_CONNECTION = 0x00008000;
 constexpr std::uint32_t CLIENT_PLUGIN_AUTH = 0x00080000;
 constexpr std::size_t MAX_GREETING = 64 * 1024;
 
+// ---- sanitising what the server says ---------------------------------------------------
+
+/// Code points that would let server text steer a terminal or fake a line: C0 and DEL, C1
+/// (U+0080..U+009F: U+009B is an 8-bit CSI for some terminals), the Arabic letter mark, LRM/RLM,
+/// the line and paragraph separators, the bidi embeddings/overrides and isolates, the BOM.
+bool is_control(std::uint32_t cp) {
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+std::string hex_escape(const char* prefix, std::uint32_t value, int digits) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out(prefix);
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out.push_back(kHex[(value >> shift) & 0xF]);
+    return out;
+}
+
+/// The length of the valid UTF-8 sequence at the start of `s` (its code point in `cp`), or 0
+/// (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, truncated).
+std::size_t utf8_sequence(std::string_view s, std::uint32_t& cp) {
+    const auto b = static_cast<unsigned char>(s[0]);
+    std::size_t len = 0;
+    if (b < 0x80) {
+        cp = b;
+        return 1;
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+        cp = b & 0x1Fu;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        cp = b & 0x0Fu;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        cp = b & 0x07u;
+    } else {
+        return 0;
+    }
+    if (s.size() < len) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto c = static_cast<unsigned char>(s[k]);
+        if ((c & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (c & 0x3Fu);
+    }
+    if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
+    if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
+    return len;
+}
+
+/// The server's certificate, seen before anyone verified it: its names are server text too.
+/// (Subject and issuer come escaped from X509_NAME_oneline; sanitising them again changes
+/// nothing but the length of an absurd one.)
+CertificateInfo sanitized(CertificateInfo c) {
+    c.subject = sanitize_server_text(c.subject, 1024);
+    c.issuer = sanitize_server_text(c.issuer, 1024);
+    c.common_name = sanitize_server_text(c.common_name, 256);
+    for (auto& name : c.subject_alt_names) name = sanitize_server_text(name, 256);
+    return c;
+}
+
+// ---- OpenSSL over TcpSocket ------------------------------------------------------------
+//
+// OpenSSL talks to the server through this BIO rather than the socket BIO of SSL_set_fd:
+//  * SIGPIPE. The socket BIO writes with write(), without MSG_NOSIGNAL: once the server has
+//    closed (say, a greeting then close), the ClientHello write raises SIGPIPE, whose default
+//    action kills the whole process — a customer's service, or `verrou doctor`. A library must
+//    not change the process's signal disposition. Blocking SIGPIPE in the calling thread around
+//    each SSL call, then draining it with sigtimedwait, works but is fragile: it must wrap every
+//    SSL call that may write, and could swallow a SIGPIPE that was the application's own.
+//    Writing through TcpSocket::write_some (send with MSG_NOSIGNAL; SO_NOSIGPIPE where that is
+//    the way; no SIGPIPE on Windows) turns EPIPE into an ordinary error, per call, touching no
+//    process or thread state.
+//  * One deadline. TcpSocket polls against the deadline of the whole exchange (the profile's
+//    connect_timeout) in every read and write, so the handshake shares it with the greeting: a
+//    server dripping its ServerHello byte by byte cannot hold the probe past it.
+// The BIO never throws (OpenSSL is C): it returns -1 and the socket keeps the reason, which
+// probe_server reads after SSL_connect fails.
+
+net::TcpSocket* socket_of(BIO* b) { return static_cast<net::TcpSocket*>(BIO_get_data(b)); }
+
+int socket_bio_write(BIO* b, const char* data, int len) {
+    BIO_clear_retry_flags(b);  // blocking semantics: no "retry later", the deadline is inside
+    net::TcpSocket* sock = socket_of(b);
+    if (sock == nullptr || data == nullptr || len <= 0) return 0;
+    const long n = sock->write_some(reinterpret_cast<const unsigned char*>(data), static_cast<std::size_t>(len));
+    return n > 0 ? static_cast<int>(n) : -1;
+}
+
+int socket_bio_read(BIO* b, char* out, int len) {
+    BIO_clear_retry_flags(b);
+    net::TcpSocket* sock = socket_of(b);
+    if (sock == nullptr || out == nullptr || len <= 0) return 0;
+    const long n = sock->read_some(reinterpret_cast<unsigned char*>(out), static_cast<std::size_t>(len));
+    return n >= 0 ? static_cast<int>(n) : -1;  // 0: end of stream
+}
+
+int socket_bio_puts(BIO* b, const char* text) {
+    return socket_bio_write(b, text, text ? static_cast<int>(std::strlen(text)) : 0);
+}
+
+long socket_bio_ctrl(BIO*, int cmd, long, void*) {
+    return cmd == BIO_CTRL_FLUSH ? 1 : 0;  // nothing buffered here; nothing else to answer
+}
+
+int socket_bio_create(BIO* b) {
+    BIO_set_init(b, 1);
+    return 1;
+}
+
+int socket_bio_destroy(BIO* b) {
+    BIO_set_data(b, nullptr);  // the socket belongs to probe_server, which closes it
+    return 1;
+}
+
+/// Created once, kept for the life of the process (OpenSSL's own methods are static too).
+const BIO_METHOD* socket_bio_method() {
+    static BIO_METHOD* const method = [] {
+        BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "verrou TcpSocket");
+        if (m != nullptr &&
+            (BIO_meth_set_write(m, socket_bio_write) != 1 || BIO_meth_set_read(m, socket_bio_read) != 1 ||
+             BIO_meth_set_puts(m, socket_bio_puts) != 1 || BIO_meth_set_ctrl(m, socket_bio_ctrl) != 1 ||
+             BIO_meth_set_create(m, socket_bio_create) != 1 || BIO_meth_set_destroy(m, socket_bio_destroy) != 1)) {
+            BIO_meth_free(m);
+            m = nullptr;
+        }
+        return m;
+    }();
+    return method;
+}
+
+// ---- the MariaDB side ------------------------------------------------------------------
+
 bool is_ip_literal(const std::string& host) {
     unsigned char buf[16];
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
@@ -56,7 +189,7 @@ Greeting read_greeting(net::TcpSocket& sock) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(payload[i]); };
     if (byte(0) == 0xFF) {
         // An error packet instead of a greeting: too many connections, host blocked, ...
-        const std::string text = len > 3 ? payload.substr(3) : std::string();
+        const std::string text = len > 3 ? sanitize_server_text(std::string_view(payload).substr(3)) : std::string();
         throw Error(Code::ServerError, "the server at " + sock.peer_address() + " refused the connection: " + text);
     }
     if (byte(0) != 10) {
@@ -68,7 +201,7 @@ Greeting read_greeting(net::TcpSocket& sock) {
     if (nul == std::string::npos || nul + 1 + 4 + 8 + 1 + 2 > len) {
         throw Error(Code::TlsHandshake, "malformed MariaDB greeting from " + sock.peer_address());
     }
-    g.server_version = payload.substr(1, nul - 1);
+    g.server_version = sanitize_server_text(std::string_view(payload).substr(1, nul - 1));
     std::size_t pos = nul + 1 + 4 + 8 + 1;
     g.capabilities = byte(pos) | (static_cast<std::uint32_t>(byte(pos + 1)) << 8);
     pos += 2;
@@ -200,6 +333,35 @@ const KnownCiphers& known_ciphers() {
 
 }  // namespace
 
+std::string sanitize_server_text(std::string_view text, std::size_t max_bytes) {
+    std::string out;
+    out.reserve(std::min(text.size(), max_bytes) + 3);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::uint32_t cp = 0;
+        std::size_t len = utf8_sequence(text.substr(i), cp);
+        std::string escaped;
+        if (len == 0) {
+            escaped = hex_escape("\\x", static_cast<unsigned char>(text[i]), 2);
+            len = 1;
+        } else if (cp == '\t' || cp == '\n' || cp == '\r') {
+            escaped = " ";
+        } else if (cp < 0x80 && is_control(cp)) {
+            escaped = hex_escape("\\x", cp, 2);
+        } else if (is_control(cp)) {
+            escaped = hex_escape("\\u", cp, 4);
+        }
+        const std::string_view piece = escaped.empty() ? text.substr(i, len) : std::string_view(escaped);
+        if (out.size() + piece.size() > max_bytes) {
+            out += "\xE2\x80\xA6";  // U+2026 "…": there was more
+            break;
+        }
+        out += piece;
+        i += len;
+    }
+    return out;
+}
+
 bool CipherList::allows(std::string_view negotiated) const {
     return std::find(all.begin(), all.end(), negotiated) != all.end();
 }
@@ -322,6 +484,7 @@ ProbeResult probe_server(const ProbeOptions& opt) {
         r.tcp_connected = true;
         r.peer_address = sock.peer_address();
 
+        sock.set_phase("while waiting for the MariaDB greeting");
         const Greeting greeting = read_greeting(sock);
         r.server_version = greeting.server_version;
         r.tls_offered = (greeting.capabilities & CLIENT_SSL) != 0;
@@ -332,6 +495,7 @@ ProbeResult probe_server(const ProbeOptions& opt) {
                         "server (ssl_cert, ssl_key, ssl_ca; require_secure_transport=ON)";
             return r;
         }
+        sock.set_phase("while sending the SSLRequest");
         send_ssl_request(sock);
 
         SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
@@ -376,7 +540,12 @@ ProbeResult probe_server(const ProbeOptions& opt) {
         }
         SslPtr ssl(SSL_new(ctx.get()));
         if (!ssl) throw Error(Code::Crypto, "SSL_new failed: " + last_openssl_error());
-        SSL_set_fd(ssl.get(), static_cast<int>(sock.native()));
+        const BIO_METHOD* method = socket_bio_method();
+        BIO* bio = method ? BIO_new(method) : nullptr;
+        if (bio == nullptr) throw Error(Code::Crypto, "cannot create the socket BIO: " + last_openssl_error());
+        BIO_set_data(bio, &sock);              // `sock` outlives `ssl` (declared before it)
+        SSL_set_bio(ssl.get(), bio, bio);      // `ssl` owns the BIO from here on
+        sock.set_phase("in the TLS handshake");
         const bool ip = is_ip_literal(opt.host);
         if (!ip) SSL_set_tlsext_host_name(ssl.get(), opt.host.c_str());
         if (opt.mode == SslMode::VerifyIdentity) {
@@ -390,9 +559,15 @@ ProbeResult probe_server(const ProbeOptions& opt) {
         }
         ERR_clear_error();
         if (SSL_connect(ssl.get()) != 1) {
+            if (sock.failure_code() == Code::NetworkTimeout) throw Error(Code::NetworkTimeout, sock.failure_message());
             const std::string why = last_openssl_error();
+            // The server hung up (reset, EPIPE, end of stream): the socket says how and when.
+            std::string cause = why;
+            if (sock.failure_code() != Code::Ok && !sock.failure_message().empty()) {
+                cause = sock.failure_message() + (why.empty() ? std::string() : " (" + why + ")");
+            }
             r.failure = Code::TlsHandshake;
-            r.message = "TLS handshake with " + r.peer_address + " failed: " + (why.empty() ? "connection closed" : why);
+            r.message = "TLS handshake with " + r.peer_address + " failed: " + (cause.empty() ? "connection closed" : cause);
             const bool no_common_cipher = why.find("handshake failure") != std::string::npos ||
                                           why.find("no shared cipher") != std::string::npos ||
                                           why.find("no ciphers available") != std::string::npos;
@@ -410,7 +585,9 @@ ProbeResult probe_server(const ProbeOptions& opt) {
         r.tls_version = SSL_get_version(ssl.get());
         r.cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl.get()));
         if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get())) {
-            for (int i = 0; i < sk_X509_num(chain); ++i) r.server_chain.push_back(describe(sk_X509_value(chain, i)));
+            for (int i = 0; i < sk_X509_num(chain); ++i) {
+                r.server_chain.push_back(sanitized(describe(sk_X509_value(chain, i))));
+            }
         }
         X509Ptr leaf(SSL_get1_peer_certificate(ssl.get()));
         if (!leaf) {
@@ -419,7 +596,7 @@ ProbeResult probe_server(const ProbeOptions& opt) {
             return r;
         }
         r.leaf_sha1 = fingerprint_sha1(leaf.get());
-        if (r.server_chain.empty()) r.server_chain.push_back(describe(leaf.get()));
+        if (r.server_chain.empty()) r.server_chain.push_back(sanitized(describe(leaf.get())));
 
         const long verdict = SSL_get_verify_result(ssl.get());
         if (opt.mode != SslMode::Required && verdict != X509_V_OK) {
@@ -441,7 +618,8 @@ ProbeResult probe_server(const ProbeOptions& opt) {
                         r.cipher + ", which the profile does not allow (ssl_cipher: " +
                         CipherList::join(ciphers.all) + ")";
         }
-        SSL_shutdown(ssl.get());
+        sock.set_phase("while closing TLS");
+        SSL_shutdown(ssl.get());  // best effort: its failure (or the deadline) changes no verdict
     } catch (const Error& e) {
         r.failure = e.code();
         r.message = e.what();

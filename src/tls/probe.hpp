@@ -6,8 +6,13 @@
 // Used (a) before a libmariadb connection in the modes libmariadb cannot enforce by itself
 // (VERIFY_CA, REQUIRED, SHA-256 server pin) — the real session is then pinned to the very
 // certificate the probe verified — and (b) to diagnose a failed connection (doctor, errors).
+//
+// The server is not trusted while the probe talks to it: the whole exchange (connect, greeting,
+// SSLRequest, handshake) has one deadline, a server closing at any point is an error and never
+// a SIGPIPE, and what the server says is sanitised before it enters a message.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -55,7 +60,7 @@ const std::vector<std::string>& known_cipher_names();
 struct ProbeOptions {
     std::string host;
     std::uint16_t port = 3306;
-    int timeout_seconds = 10;
+    int timeout_seconds = 10;             // for the whole exchange, not per read (NETWORK_TIMEOUT)
     std::string ca_file;
     std::string crl_file;                 // also checks the server certificate against it
     SslMode mode = SslMode::VerifyIdentity;
@@ -81,6 +86,16 @@ struct ProbeResult {
 
     bool ok() const noexcept { return failure == Code::Ok; }
 };
+
+/// Text the server chose (its pre-TLS error message, its version string, names in the
+/// certificate it presents before anyone verified it), made safe for a message, a log line or
+/// a terminal: tab, CR and LF become spaces; other control characters (C0, DEL, C1 such as the
+/// 8-bit CSI U+009B) become "\xHH" / "\u00HH", and so do the invisible characters that
+/// reorder or split lines (bidi overrides and isolates, U+2028/U+2029, BOM); bytes that are not
+/// valid UTF-8 become "\xHH". The result is valid UTF-8 of at most `max_bytes` bytes plus "…"
+/// when cut (never inside a character or an escape). ProbeResult's server-provided strings
+/// (server_version, the chain's names, message) have been through it.
+std::string sanitize_server_text(std::string_view text, std::size_t max_bytes = 200);
 
 /// Never throws for network or TLS problems: they end up in `failure`/`message`. With a
 /// `cipher` list the probe offers only those ciphers (TLS 1.3 suites; TLS 1.2 names, or the
