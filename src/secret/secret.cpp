@@ -2,15 +2,16 @@
 
 #include <openssl/crypto.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sys/stat.h>
 
+#include "secret/file_read.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou {
+
+namespace {
+constexpr std::size_t kSecretFileMaxBytes = 64 * 1024;  // a secret file holds one value
+}  // namespace
 
 SecretBuffer::SecretBuffer(std::string_view bytes) : data_(bytes) {}
 
@@ -69,34 +70,28 @@ std::string docker_secrets_dir() {
 }
 
 SecretBuffer read_secret_file(const std::string& path, std::string_view what) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        const int err = errno;
-        throw Error(err == ENOENT ? Code::SecretNotFound : Code::SecretUnreadable,
-                    std::string(what) + ": cannot open file " + path + ": " + std::strerror(err));
+    using secret_detail::FileReadStatus;
+    // open/read into a buffer that is cleansed on every path (secret/file_read.hpp): no
+    // std::ifstream buffer and no reallocated prefix of the secret is left in freed memory.
+    secret_detail::FileReadResult r = secret_detail::read_file_wiped(path, kSecretFileMaxBytes, /*regular_only=*/true);
+    switch (r.status) {
+        case FileReadStatus::Ok:
+            return std::move(r.data);
+        case FileReadStatus::NotFound:
+            throw Error(Code::SecretNotFound, std::string(what) + ": cannot open file " + path + ": " + r.reason);
+        case FileReadStatus::StatFailed:
+            throw Error(Code::SecretUnreadable, std::string(what) + ": cannot open file " + path + ": " + r.reason);
+        case FileReadStatus::IsDirectory:
+        case FileReadStatus::NotRegular:
+            throw Error(Code::SecretUnreadable, std::string(what) + ": " + path + " is not a regular file");
+        case FileReadStatus::TooLarge:
+            throw Error(Code::SecretUnreadable, std::string(what) + ": file " + path +
+                        " is larger than 64 KiB; a secret file holds one value");
+        case FileReadStatus::OpenFailed:
+        case FileReadStatus::ReadFailed:
+            break;
     }
-    if (!S_ISREG(st.st_mode)) {
-        throw Error(Code::SecretUnreadable, std::string(what) + ": " + path + " is not a regular file");
-    }
-    if (st.st_size > 64 * 1024) {
-        throw Error(Code::SecretUnreadable, std::string(what) + ": file " + path +
-                    " is larger than 64 KiB; a secret file holds one value");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(Code::SecretUnreadable, std::string(what) + ": cannot read file " + path +
-                    ": " + std::strerror(errno));
-    }
-    std::string data;
-    data.reserve(static_cast<std::size_t>(st.st_size) + 1);
-    char chunk[4096];
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-        data.append(chunk, static_cast<std::size_t>(in.gcount()));
-    }
-    OPENSSL_cleanse(chunk, sizeof chunk);
-    SecretBuffer out(data);
-    wipe(data);
-    return out;
+    throw Error(Code::SecretUnreadable, std::string(what) + ": cannot read file " + path + ": " + r.reason);
 }
 
 namespace {

@@ -15,12 +15,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "common/pem_no_prompt.hpp"
+#include "secret/file_read.hpp"
 #include "tls/x509.hpp"
 #include "verrou/certificate.hpp"
 #include "verrou/error.hpp"
@@ -57,7 +55,7 @@ using tls::X509StorePtr;
 
 // PEM files are small; anything bigger is not what the profile meant (and would otherwise
 // be read whole into memory).
-constexpr std::uintmax_t kMaxPemBytes = 1024 * 1024;
+constexpr std::size_t kMaxPemBytes = 1024 * 1024;
 constexpr long long kDay = 86400;
 
 // ---- small text helpers -----------------------------------------------------------------
@@ -160,47 +158,33 @@ auto attempt(std::vector<CheckFinding>& out, std::string_view check, std::string
 
 // ---- files ------------------------------------------------------------------------------
 
-std::string read_pem_file(const std::string& path) {
-    namespace fs = std::filesystem;
+// PEM files are read with the same reader as secret files (secret/file_read.hpp): a private
+// key never passes through an std::ifstream buffer, a stack chunk or a growing std::string
+// that would be freed without being wiped.
+SecretBuffer read_pem_secret(const std::string& path) {
+    using secret_detail::FileReadStatus;
     if (path.empty()) throw Error(Code::CertFileMissing, "not set in the profile");
-    std::error_code ec;
-    const fs::file_status st = fs::status(path, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory) {
-        throw Error(Code::CertUnreadable, "cannot access " + path + ": " + ec.message());
+    secret_detail::FileReadResult r = secret_detail::read_file_wiped(path, kMaxPemBytes, /*regular_only=*/false);
+    switch (r.status) {
+        case FileReadStatus::Ok: break;
+        case FileReadStatus::NotFound: throw Error(Code::CertFileMissing, "file " + path + " does not exist");
+        case FileReadStatus::StatFailed: throw Error(Code::CertUnreadable, "cannot access " + path + ": " + r.reason);
+        case FileReadStatus::IsDirectory: throw Error(Code::CertUnreadable, path + " is a directory, not a file");
+        case FileReadStatus::NotRegular:  // not asked for (regular_only is false)
+        case FileReadStatus::OpenFailed: throw Error(Code::CertUnreadable, "cannot read " + path + ": " + r.reason);
+        case FileReadStatus::TooLarge: throw Error(Code::CertUnreadable, path + " is larger than 1 MiB; not a PEM file");
+        case FileReadStatus::ReadFailed:
+            throw Error(Code::CertUnreadable, "error while reading " + path + ": " + r.reason);
     }
-    if (!fs::exists(st)) throw Error(Code::CertFileMissing, "file " + path + " does not exist");
-    if (fs::is_directory(st)) throw Error(Code::CertUnreadable, path + " is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(Code::CertUnreadable, "cannot read " + path + ": " + std::strerror(errno));
-    }
-    std::string data;
-    char chunk[4096];
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-        data.append(chunk, static_cast<std::size_t>(in.gcount()));
-        if (data.size() > kMaxPemBytes) {
-            OPENSSL_cleanse(chunk, sizeof chunk);
-            wipe(data);
-            throw Error(Code::CertUnreadable, path + " is larger than 1 MiB; not a PEM file");
-        }
-    }
-    // The chunk may hold key material.
-    OPENSSL_cleanse(chunk, sizeof chunk);
-    if (in.bad()) {
-        wipe(data);
-        throw Error(Code::CertUnreadable, "error while reading " + path);
-    }
-    if (data.empty()) throw Error(Code::CertParse, path + " is empty");
-    return data;
+    if (r.data.empty()) throw Error(Code::CertParse, path + " is empty");
+    return std::move(r.data);
 }
 
-// A private key is secret material: keep it in a buffer that wipes itself.
-SecretBuffer read_key_file(const std::string& path) {
-    std::string data = read_pem_file(path);
-    SecretBuffer out(data);
-    wipe(data);
-    return out;
-}
+// Certificates, CAs and CRLs are public.
+std::string read_pem_file(const std::string& path) { return std::string(read_pem_secret(path).view()); }
+
+// A private key is secret material: it stays in a buffer that wipes itself.
+SecretBuffer read_key_file(const std::string& path) { return read_pem_secret(path); }
 
 BioPtr memory_bio(std::string_view data) {
     BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));

@@ -1,0 +1,202 @@
+// secret/file_read.cpp — see file_read.hpp.
+#include "secret/file_read.hpp"
+
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#else
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+namespace verrou::secret_detail {
+namespace {
+
+// Where the bytes are read: one heap block, cleansed when it dies and before it is replaced
+// by a bigger one (a file that grew after its size was taken).
+class WipedChars {
+public:
+    explicit WipedChars(std::size_t capacity) : data_(new char[capacity]), capacity_(capacity) {}
+    ~WipedChars() { OPENSSL_cleanse(data_.get(), capacity_); }
+    WipedChars(const WipedChars&) = delete;
+    WipedChars& operator=(const WipedChars&) = delete;
+
+    char* data() noexcept { return data_.get(); }
+    std::size_t capacity() const noexcept { return capacity_; }
+
+    void grow(std::size_t capacity, std::size_t used) {
+        std::unique_ptr<char[]> bigger(new char[capacity]);
+        std::memcpy(bigger.get(), data_.get(), used);
+        OPENSSL_cleanse(data_.get(), capacity_);
+        data_ = std::move(bigger);
+        capacity_ = capacity;
+    }
+
+private:
+    std::unique_ptr<char[]> data_;
+    std::size_t capacity_;
+};
+
+FileReadResult failure(FileReadStatus status, std::string reason = {}) {
+    FileReadResult r;
+    r.status = status;
+    r.reason = std::move(reason);
+    return r;
+}
+
+// First buffer: the size the file says it has plus one byte (to see end-of-file without a
+// reallocation), capped at the limit plus one (one byte over the limit proves "too large").
+std::size_t initial_capacity(std::uint64_t size_hint, std::size_t max_bytes) {
+    const std::uint64_t cap = static_cast<std::uint64_t>(max_bytes) + 1;
+    const std::uint64_t want = size_hint > 0 ? size_hint + 1 : 4096;
+    return static_cast<std::size_t>(std::min(want, cap));
+}
+
+// Reads through `read_some(dst, n)` (bytes read, 0 at end of file, < 0 on error) until end of
+// file or one byte beyond `max_bytes`.
+template <typename ReadSome>
+FileReadResult read_all(std::uint64_t size_hint, std::size_t max_bytes, ReadSome&& read_some) {
+    WipedChars buf(initial_capacity(size_hint, max_bytes));
+    std::size_t used = 0;
+    for (;;) {
+        if (used == buf.capacity()) {
+            if (used > max_bytes) return failure(FileReadStatus::TooLarge);
+            buf.grow(std::min(buf.capacity() * 2, max_bytes + 1), used);
+        }
+        std::string reason;
+        const long long n = read_some(buf.data() + used, buf.capacity() - used, reason);
+        if (n < 0) return failure(FileReadStatus::ReadFailed, std::move(reason));
+        if (n == 0) break;
+        used += static_cast<std::size_t>(n);
+    }
+    if (used > max_bytes) return failure(FileReadStatus::TooLarge);
+    FileReadResult r;
+    r.data = SecretBuffer(std::string_view(buf.data(), used));  // exact size: no reallocation
+    return r;                                                   // `buf` is cleansed here
+}
+
+#ifdef _WIN32
+
+std::string error_text(DWORD code) {
+    char* msg = nullptr;
+    const DWORD n = FormatMessageA(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
+                                       FORMAT_MESSAGE_IGNORE_INSERTS,
+                                   nullptr, code, 0, reinterpret_cast<char*>(&msg), 0, nullptr);
+    std::string text = n > 0 && msg ? std::string(msg, n) : std::string();
+    if (msg) LocalFree(msg);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '.')) {
+        text.pop_back();
+    }
+    return text + " (Windows error " + std::to_string(code) + ")";
+}
+
+bool is_not_found(DWORD code) {
+    return code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND || code == ERROR_INVALID_NAME ||
+           code == ERROR_BAD_NETPATH;
+}
+
+struct HandleCloser {
+    HANDLE h;
+    ~HandleCloser() { CloseHandle(h); }
+};
+
+#endif
+
+}  // namespace
+
+FileReadResult read_file_wiped(const std::string& path, std::size_t max_bytes, bool regular_only) {
+#ifdef _WIN32
+    // Through std::filesystem::path, like pki/files.cpp: the same narrow path names the same
+    // file everywhere in verrou.
+    const std::wstring wide = std::filesystem::path(path).wstring();
+    const DWORD attributes = GetFileAttributesW(wide.c_str());
+    if (attributes == INVALID_FILE_ATTRIBUTES) {
+        const DWORD e = GetLastError();
+        return failure(is_not_found(e) ? FileReadStatus::NotFound : FileReadStatus::StatFailed, error_text(e));
+    }
+    if (attributes & FILE_ATTRIBUTE_DIRECTORY) return failure(FileReadStatus::IsDirectory);
+    // No sharing for writers while it is read; a null SECURITY_ATTRIBUTES makes the handle
+    // non-inheritable.
+    const HANDLE h = CreateFileW(wide.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
+                                 FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (h == INVALID_HANDLE_VALUE) {
+        const DWORD e = GetLastError();
+        return failure(is_not_found(e) ? FileReadStatus::NotFound : FileReadStatus::OpenFailed, error_text(e));
+    }
+    HandleCloser closer{h};
+    std::uint64_t size_hint = 0;
+    if (GetFileType(h) == FILE_TYPE_DISK) {
+        LARGE_INTEGER size{};
+        if (GetFileSizeEx(h, &size) && size.QuadPart > 0) size_hint = static_cast<std::uint64_t>(size.QuadPart);
+    } else if (regular_only) {
+        return failure(FileReadStatus::NotRegular);
+    }
+    if (size_hint > max_bytes) return failure(FileReadStatus::TooLarge);
+    return read_all(size_hint, max_bytes, [&](char* dst, std::size_t n, std::string& reason) -> long long {
+        DWORD got = 0;
+        const DWORD want = static_cast<DWORD>(std::min<std::size_t>(n, 1u << 30));
+        if (!ReadFile(h, dst, want, &got, nullptr)) {
+            const DWORD e = GetLastError();
+            if (e == ERROR_BROKEN_PIPE || e == ERROR_HANDLE_EOF) return 0;  // end of a pipe
+            reason = error_text(e);
+            return -1;
+        }
+        return static_cast<long long>(got);
+    });
+#else
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        const int e = errno;
+        return failure(e == ENOENT || e == ENOTDIR ? FileReadStatus::NotFound : FileReadStatus::StatFailed,
+                       std::strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) return failure(FileReadStatus::IsDirectory);
+    if (regular_only && !S_ISREG(st.st_mode)) return failure(FileReadStatus::NotRegular);
+    if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+        return failure(FileReadStatus::TooLarge);
+    }
+    int fd = -1;
+    do {
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        const int e = errno;
+        return failure(e == ENOENT ? FileReadStatus::NotFound : FileReadStatus::OpenFailed, std::strerror(e));
+    }
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { ::close(fd); }
+    } closer{fd};
+    // What was opened, not what was looked at: the path may have been swapped in between.
+    struct stat opened {};
+    if (::fstat(fd, &opened) != 0) return failure(FileReadStatus::ReadFailed, std::strerror(errno));
+    if (S_ISDIR(opened.st_mode)) return failure(FileReadStatus::IsDirectory);
+    if (regular_only && !S_ISREG(opened.st_mode)) return failure(FileReadStatus::NotRegular);
+    const std::uint64_t size_hint = S_ISREG(opened.st_mode) ? static_cast<std::uint64_t>(opened.st_size) : 0;
+    if (size_hint > max_bytes) return failure(FileReadStatus::TooLarge);
+    return read_all(size_hint, max_bytes, [&](char* dst, std::size_t n, std::string& reason) -> long long {
+        for (;;) {
+            const ssize_t got = ::read(fd, dst, n);
+            if (got >= 0) return static_cast<long long>(got);
+            if (errno == EINTR) continue;
+            reason = std::strerror(errno);
+            return -1;
+        }
+    });
+#endif
+}
+
+}  // namespace verrou::secret_detail
