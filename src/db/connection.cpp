@@ -2,6 +2,7 @@
 
 #include <errmsg.h>
 #include <mysql.h>
+#include <openssl/crypto.h>
 
 #include <climits>
 #include <cstring>
@@ -41,8 +42,46 @@ void library_init_once() {
     });
 }
 
+// ---- what libmariadb keeps of the secrets (Connector/C 3.3) ----------------------------------
+// mysql_real_connect strdup()s the password into MYSQL::passwd (a member of the public struct in
+// mysql.h) and keeps it for the whole session; MARIADB_OPT_TLS_PASSPHRASE strdup()s the key
+// passphrase into the options extension (st_mysql_options_extension::tls_pw, a struct the
+// installed headers do not declare). mysql_close frees both without wiping them. So:
+//  - the passphrase is only read while the handshake loads the private key. The documented
+//    getter mysql_get_optionv(MARIADB_OPT_TLS_PASSPHRASE) returns libmariadb's own pointer: its
+//    bytes are cleansed through it, then mysql_optionsv(..., NULL) frees the (now zeroed) copy
+//    and stores NULL — no internal struct is touched;
+//  - MYSQL::passwd is only read again by an automatic reconnect (mariadb_reconnect), which verrou
+//    switches off explicitly (MYSQL_OPT_RECONNECT = 0: a reconnect would also silently lose the
+//    session state). mysql_change_user replaces it without reading it, and verrou never calls it.
+//    Its bytes are overwritten with zeros in place; the allocation stays, as an empty string, for
+//    mysql_close to free.
+// Both happen right after a successful connect and again before every mysql_close (MysqlCloser),
+// so every exit path — an exception between setting the option and connecting included — wipes.
+// A failed mysql_real_connect frees its options unless CLIENT_REMEMBER_OPTIONS is passed, so it
+// is passed: the passphrase survives the failure and is wiped here.
+//
+// Residual risk, not fixable from outside libmariadb: when mysql_real_connect itself fails after
+// it copied the password (a wrong password, a TLS or authentication failure), its error path
+// (mysql_close_memory) frees MYSQL::passwd unwiped before returning, so that copy stays in freed
+// heap memory of a process whose connection attempt failed. Likewise libmariadb reads the key file
+// with fopen (a stdio buffer freed unwiped) and authentication plugins that send the password
+// itself (caching_sha2 / sha256 / clear-text over TLS; not mysql_native_password or ed25519, which
+// send a scramble) leave it in the connection's packet buffer until it is overwritten or freed.
+void forget_secrets(MYSQL* m) noexcept {
+    char* passphrase = nullptr;
+    if (mysql_get_optionv(m, MARIADB_OPT_TLS_PASSPHRASE, &passphrase) == 0 && passphrase != nullptr) {
+        OPENSSL_cleanse(passphrase, std::strlen(passphrase));
+        mysql_optionsv(m, MARIADB_OPT_TLS_PASSPHRASE, nullptr);  // frees the zeroed copy, stores NULL
+    }
+    if (m->passwd != nullptr) OPENSSL_cleanse(m->passwd, std::strlen(m->passwd));  // now ""
+}
+
 struct MysqlCloser {
-    void operator()(MYSQL* m) const noexcept { mysql_close(m); }
+    void operator()(MYSQL* m) const noexcept {
+        forget_secrets(m);
+        mysql_close(m);
+    }
 };
 using MysqlPtr = std::unique_ptr<MYSQL, MysqlCloser>;
 
@@ -251,6 +290,10 @@ Connection Connection::open(const Profile& profile) {
     const char* versions = !allow_tls12 ? "TLSv1.3" : !allow_tls13 ? "TLSv1.2" : "TLSv1.2,TLSv1.3";
     set_option(m, MARIADB_OPT_TLS_VERSION, versions, "tls_version");
     const my_bool on = 1;
+    const my_bool off = 0;
+    // Never reconnect behind the caller's back: the session state would be lost silently, and
+    // the password copy libmariadb would need for it is wiped after connecting (forget_secrets).
+    set_option(m, MYSQL_OPT_RECONNECT, &off, "reconnect");
     set_option(m, MYSQL_OPT_SSL_ENFORCE, &on, "TLS enforcement");
     if (identity_by_libmariadb) {
         set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on, "server certificate verification");
@@ -269,13 +312,18 @@ Connection Connection::open(const Profile& profile) {
             password = resolve_secret(profile.password, "password of user '" + profile.user + "'");
         }
         const char* db = profile.database.empty() ? nullptr : profile.database.c_str();
-        if (!mysql_real_connect(m, profile.host.c_str(), profile.user.c_str(),
-                                profile.password.present() ? password.c_str() : nullptr, db, profile.port,
-                                nullptr, 0)) {
+        // CLIENT_REMEMBER_OPTIONS: on failure libmariadb keeps the options (the passphrase copy)
+        // for forget_secrets to wipe, instead of freeing them unwiped.
+        const bool connected = mysql_real_connect(m, profile.host.c_str(), profile.user.c_str(),
+                                                  profile.password.present() ? password.c_str() : nullptr, db,
+                                                  profile.port, nullptr, CLIENT_REMEMBER_OPTIONS) != nullptr;
+        // libmariadb's own copies: wiped now, not at mysql_close (see forget_secrets).
+        forget_secrets(m);
+        if (!connected) {
             db::ConnectFailure f{mysql_errno(m), mysql_error(m), mysql_sqlstate(m)};
             throw db::classify_connect_failure(profile, report, f);
         }
-    }  // password and passphrase copies wiped here
+    }  // verrou's own copies (the SecretBuffers) wiped here
 
     // 3. Never a plaintext session, never below the profile's minimum.
     const char* cipher = mysql_get_ssl_cipher(m);
