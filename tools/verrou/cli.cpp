@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <iostream>
 
 #include "verrou/error.hpp"
+#include "verrou/password.hpp"
 
 namespace verrou::cli {
 
@@ -102,18 +104,31 @@ private:
     bool active_ = false;
 };
 
-std::string read_line_fd(int fd) {
+// Longest line kept: the hasher's limit plus one byte, so an over-long password reaches the
+// hasher and is refused there (PASSWORD_TOO_LONG) instead of being silently truncated.
+constexpr std::size_t kLineMaxBytes = limits::password_max_bytes + 1;
+
+// One line, without its "\n" / "\r\n". The buffer is reserved at its final size before the
+// first byte: push_back never reallocates, so no prefix of the password is left in freed heap
+// memory, and the one buffer is cleansed on every path (wipe, or ~SecretBuffer).
+SecretBuffer read_line_fd(int fd) {
     std::string line;
+    line.reserve(kLineMaxBytes);
+    struct Wiper {
+        std::string& s;
+        ~Wiper() { wipe(s); }
+    } wiper{line};
     char c = 0;
     for (;;) {
         const ssize_t n = ::read(fd, &c, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0 || c == '\n') break;
         line.push_back(c);
-        if (line.size() > 8192) break;  // far above limits::password_max_bytes; the hasher refuses it
+        if (line.size() >= kLineMaxBytes) break;  // the hasher refuses it
     }
+    OPENSSL_cleanse(&c, sizeof c);
     strip_newline(line);
-    return line;
+    return SecretBuffer(line);
 }
 
 SecretBuffer prompt_tty(std::string_view prompt) {
@@ -121,7 +136,7 @@ SecretBuffer prompt_tty(std::string_view prompt) {
     if (fd < 0) {
         throw UsageError{"no terminal to prompt on: use --password-stdin or --password-file"};
     }
-    std::string line;
+    SecretBuffer line;
     {
         EchoOff quiet(fd);
         const std::string p(prompt);
@@ -130,9 +145,7 @@ SecretBuffer prompt_tty(std::string_view prompt) {
         (void)!::write(fd, "\n", 1);
     }
     ::close(fd);
-    SecretBuffer out(line);
-    wipe(line);
-    return out;
+    return line;
 }
 
 }  // namespace
@@ -141,12 +154,7 @@ SecretBuffer read_password(const Args& args, std::string_view prompt, bool confi
     const bool from_stdin = args.flag("--password-stdin");
     const auto file = args.get("--password-file");
     if (from_stdin && file) throw UsageError{"--password-stdin and --password-file are exclusive"};
-    if (from_stdin) {
-        std::string line = read_line_fd(STDIN_FILENO);
-        SecretBuffer out(line);
-        wipe(line);
-        return out;
-    }
+    if (from_stdin) return read_line_fd(STDIN_FILENO);
     if (file) {
         SecretRef ref(SecretRef::Kind::File, *file);
         // Same rules as profile secrets: trailing newline stripped, errors name the file only.
