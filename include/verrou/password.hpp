@@ -32,6 +32,16 @@ inline constexpr std::uint64_t argon2_memory_max_kib = 4ull * 1024 * 1024;  // 4
 inline constexpr std::uint32_t argon2_iterations_max = 100'000'000;
 inline constexpr std::uint32_t argon2_parallelism_max = 255;
 inline constexpr std::uint32_t pbkdf2_iterations_max = 100'000'000;
+/// Verification ceiling, relative to the hasher's policy: verify() and needs_rehash() refuse
+/// (HASH_PARAMETER_OUT_OF_RANGE) a stored string that would cost more than this factor times
+/// the policy, before any derivation, so one planted row cannot pin CPU or RAM on every login.
+/// Argon2id: m <= factor x argon2_memory_kib, t <= factor x argon2_iterations,
+/// p <= max(factor x argon2_parallelism, verify_parallelism_floor). PBKDF2 (PHC, Django,
+/// passlib): i <= factor x the policy's iterations for its PRF (pbkdf2_sha256_iterations or
+/// pbkdf2_sha512_iterations). Hashes made under an older, stronger policy need that policy
+/// raised first (docs/hashing.md, "Verification ceiling").
+inline constexpr std::uint32_t verify_cost_factor = 4;
+inline constexpr std::uint32_t verify_parallelism_floor = 8;
 inline constexpr std::size_t pepper_min_bytes = 32;
 inline constexpr std::size_t key_id_max_chars = 32;
 inline constexpr std::size_t legacy_salt_max_bytes = 1024;    // WinDev legacy salt column
@@ -95,9 +105,12 @@ public:
     /// A fresh random salt from RAND_bytes; returns the PHC string.
     std::string hash(std::string_view password) const;
     /// Constant-time comparison; MatchRehash when the stored string is weaker than the
-    /// policy, uses another key id, or is a legacy format.
+    /// policy, uses another key id, or is a legacy format. Throws HASH_PARAMETER_OUT_OF_RANGE,
+    /// before any derivation, when the stored cost is above the verification ceiling
+    /// (limits::verify_cost_factor x the policy).
     VerifyResult verify(std::string_view password, std::string_view stored) const;
-    /// True when `stored` (well-formed) is below the current policy. Throws on malformed input.
+    /// True when `stored` (well-formed) is below the current policy. Throws on malformed input
+    /// and, like verify(), on a stored cost above the verification ceiling.
     bool needs_rehash(std::string_view stored) const;
 
     /// A WinDev legacy record (the salt column and the Base64 hash column as stored), with the

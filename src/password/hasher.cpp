@@ -167,6 +167,65 @@ bool weaker_than_policy(const pwd::ParsedHash& h, const HashPolicy& policy, cons
     return true;
 }
 
+/// The verification ceiling (limits::verify_cost_factor): a stored string costing more than a
+/// few times the policy is refused before any derivation, so a planted or corrupted row cannot
+/// pin CPU or memory on every login. Absolute bounds (limits::argon2_memory_max_kib, ...) were
+/// already checked by the parser; this one is relative to the hasher's policy.
+void check_cost_ceiling(const pwd::ParsedHash& h, const HashPolicy& policy) {
+    constexpr std::uint64_t factor = limits::verify_cost_factor;
+    const auto refuse = [&](std::string_view what, std::string_view field, std::uint64_t value, std::string_view unit,
+                            std::uint64_t ceiling, const std::string& rule) {
+        throw Error(Code::HashParameterOutOfRange,
+                    std::string(what) + " hash: " + std::string(field) + " = " + std::to_string(value) +
+                        std::string(unit) + " is above the verification ceiling of " + std::to_string(ceiling) +
+                        std::string(unit) + " (" + rule +
+                        "); refused before any work. If such hashes are legitimate (made under an older, "
+                        "stronger policy), raise the hashing policy first (docs/hashing.md)");
+    };
+    const auto times = [&](std::string_view key, std::uint64_t v) {
+        return "verify_cost_factor " + std::to_string(factor) + " x the policy's " + std::string(key) + " " +
+               std::to_string(v);
+    };
+    if (h.algorithm == HashAlgorithm::Argon2id) {
+        const std::uint64_t m_max = factor * policy.argon2_memory_kib;
+        if (h.argon2_memory_kib > m_max) {
+            refuse("argon2id", "m", h.argon2_memory_kib, " KiB", m_max, times("argon2_memory_kib", policy.argon2_memory_kib));
+        }
+        const std::uint64_t t_max = factor * policy.argon2_iterations;
+        if (h.argon2_iterations > t_max) {
+            refuse("argon2id", "t", h.argon2_iterations, "", t_max, times("argon2_iterations", policy.argon2_iterations));
+        }
+        const std::uint64_t p_max =
+            std::max<std::uint64_t>(factor * policy.argon2_parallelism, limits::verify_parallelism_floor);
+        if (h.argon2_parallelism > p_max) {
+            refuse("argon2id", "p", h.argon2_parallelism, "", p_max,
+                   "the larger of " + times("argon2_parallelism", policy.argon2_parallelism) + " and " +
+                       std::to_string(limits::verify_parallelism_floor));
+        }
+        return;
+    }
+    const bool sha256 = h.algorithm == HashAlgorithm::Pbkdf2Sha256;
+    const std::uint64_t policy_i = sha256 ? policy.pbkdf2_sha256_iterations : policy.pbkdf2_sha512_iterations;
+    const std::uint64_t i_max = factor * policy_i;
+    if (h.pbkdf2_iterations <= i_max) return;
+    // Named as in each format: PHC "i", passlib "rounds", Django "iterations".
+    const std::string alg(hash_algorithm_name(h.algorithm));
+    switch (h.format) {
+        case pwd::StoredFormat::Phc:
+            refuse(alg, "i", h.pbkdf2_iterations, "", i_max, times(sha256 ? "pbkdf2_sha256_iterations"
+                                                                          : "pbkdf2_sha512_iterations", policy_i));
+            break;
+        case pwd::StoredFormat::Passlib:
+            refuse("passlib " + alg, "rounds", h.pbkdf2_iterations, "", i_max,
+                   times(sha256 ? "pbkdf2_sha256_iterations" : "pbkdf2_sha512_iterations", policy_i));
+            break;
+        case pwd::StoredFormat::Django:
+            refuse("Django pbkdf2_sha256", "iterations", h.pbkdf2_iterations, "", i_max,
+                   times("pbkdf2_sha256_iterations", policy_i));
+            break;
+    }
+}
+
 }  // namespace
 
 std::string PasswordHasher::hash(std::string_view password) const {
@@ -193,6 +252,7 @@ std::string PasswordHasher::hash(std::string_view password) const {
 VerifyResult PasswordHasher::verify(std::string_view password, std::string_view stored) const {
     check_password(password, policy_.allow_empty_password);
     pwd::ParsedHash h = pwd::parse_stored(stored);
+    check_cost_ceiling(h, policy_);
     const SecretBuffer* pepper = find_pepper(peppers_, h.key_id);
     const pwd::WipedBytes derived = derive(h, password, pepper, h.hash.size());
     const bool equal = CRYPTO_memcmp(derived.data(), h.hash.data(), h.hash.size()) == 0;
@@ -218,6 +278,7 @@ std::optional<WindevLegacyParams> PasswordHasher::windev_legacy_params() const {
 
 bool PasswordHasher::needs_rehash(std::string_view stored) const {
     const pwd::ParsedHash h = pwd::parse_stored(stored);
+    check_cost_ceiling(h, policy_);          // same refusal as verify(): never "just rehash it"
     (void)find_pepper(peppers_, h.key_id);  // unknown key id: same error as verify()
     return weaker_than_policy(h, policy_, current_key_id_);
 }
