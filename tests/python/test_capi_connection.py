@@ -81,6 +81,24 @@ class TestConnection(BedCase):
         self.assertLess(cm.exception.code, 0)
         self.assertEqual(self.v.query(self.c, "SELECT 1", "")["rows"], [[1]])
 
+    def test_integer_params_beyond_int64_are_refused_whatever_their_sign(self):
+        # JSON numbers without fraction or exponent are integers: outside int64 they are
+        # QUERY_PARAMETER, never bound as a rounded DOUBLE (the JSON parser keeps them as one).
+        for bad, index in (("[-9223372036854775809]", 1), ("[9223372036854775808]", 1),
+                           ("[18446744073709551615]", 1), ("[18446744073709551616]", 1),
+                           ("[1, -99999999999999999999999999]", 2), ("[1, 123456789012345678901234567890]", 2)):
+            sql = "SELECT " + ", ".join(["?"] * (bad.count(",") + 1))
+            e = self.assertVerrouError("QUERY_PARAMETER", self.v.query_json, self.c, sql, bad)
+            self.assertIn("parameter %d is an integer outside the signed 64-bit range" % index, e.message, bad)
+        # The bounds themselves are integers, bound exactly.
+        r = self.v.query(self.c, "SELECT ?, ?", "[-9223372036854775808, 9223372036854775807]")
+        self.assertEqual(r["rows"][0], [-9223372036854775808, 9223372036854775807])
+        # With a fraction or an exponent, even beyond int64, a number stays a double.
+        r = self.v.query(self.c, "SELECT ?, ?, ?, ?", "[-9223372036854775809.0, 1e19, 18446744073709551616E0, 2.5]")
+        self.assertEqual(r["rows"][0], [-9223372036854775809.0, 1e19, 18446744073709551616.0, 2.5])
+        for value in r["rows"][0]:
+            self.assertIsInstance(value, float)
+
     def test_sql_error_then_connection_still_usable(self):
         e = self.assertVerrouError("QUERY_ERROR", self.v.query_json, self.c, "SELEC nonsense")
         self.assertIn("SQL", e.message.upper())
