@@ -81,7 +81,12 @@ Error from_probe(const Profile& p, const ConnectFailure& f) {
 
 }  // namespace
 
-Error classify_connect_failure(const Profile& p, const ValidationReport& report, const ConnectFailure& f) {
+Error classify_connect_failure(const Profile& p, const ValidationReport& report, const ConnectFailure& raw) {
+    // libmariadb's text may carry the peer's own words (an error packet sent before TLS, by
+    // whatever answers on that port): no control characters or endless lines into messages
+    // that a support tool prints.
+    ConnectFailure f = raw;
+    f.mysql_message = tls::sanitize_server_text(raw.mysql_message, 400);
     const std::string& m = f.mysql_message;
     switch (f.mysql_errno) {
         case CR_UNKNOWN_HOST:

@@ -40,7 +40,10 @@ std::string hint_for(Code code, const Profile* p) {
         case Code::CertRejectedByServer: return "the server refused the certificate: revoked, expired, or an issuer/subject the account does not require";
         case Code::NetworkDns: return "check the host name in the profile and the DNS/hosts configuration of this machine";
         case Code::NetworkRefused: return "nothing listens on " + endpoint + ": is mariadbd running, on this port, bound to this address?";
-        case Code::NetworkTimeout: return "a firewall or routing drops packets to " + endpoint + ": check the path and the port";
+        case Code::NetworkTimeout:
+            return "nothing answered in time at " + endpoint +
+                   ": a firewall or routing dropping packets, or a server too slow or overloaded to answer "
+                   "within connect_timeout; check the path, the port and the server's load";
         case Code::NetworkUnreachable: return "no route to " + endpoint + ": check the network/VPN";
         case Code::NetworkLost: return "the server closed the connection: check max_connections, the server's error log, a proxy in between";
         case Code::TlsHandshake: return "check the server's ssl_cert/ssl_key and its error log; compare tls_version/ssl_cipher on both sides";
