@@ -12,7 +12,7 @@
 # private include dir
 # (no /usr/include on the path, so the Windows system headers stay mingw's). Exit 77 = skip.
 set -uo pipefail
-repo=${1:?usage: mingw_check.sh REPO [capi|core]}
+repo=$(cd "${1:?usage: mingw_check.sh REPO [capi|core]}" && pwd)  # absolute: steps below cd elsewhere
 part=${2:-capi}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
