@@ -127,24 +127,22 @@ wait_server() {  # wait_server NAME — until the socket answers, or print the e
 }
 
 stop_servers() {  # stop_servers NAME... — TERM all first (they stop in parallel), then wait
-  local name d pid f
+  # The pids are read once, up front: a stopping mariadbd deletes its own pid file, so reading
+  # it again later races with the shutdown.
+  local name d f pid pids=()
   for name in "$@"; do
     d="$servers_dir/$name"
     for f in "$d/mysqld.pid" "$d/launcher.pid"; do
-      [ -f "$f" ] || continue
-      kill -TERM "$(cat "$f")" 2> /dev/null || true
+      pid=$(cat "$f" 2> /dev/null) || continue
+      if [ -n "$pid" ]; then pids+=("$pid"); fi
     done
   done
-  for name in "$@"; do
-    d="$servers_dir/$name"
-    for f in "$d/mysqld.pid" "$d/launcher.pid"; do
-      [ -f "$f" ] || continue
-      pid=$(cat "$f")
-      for _ in $(seq 1 200); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2> /dev/null || true
-    done
-    rm -rf "$d/data"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2> /dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 200); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2> /dev/null || true
   done
+  for name in "$@"; do rm -rf "${servers_dir:?}/$name/data"; done
 }
 
 stop_all() {  # every server of the bed, the ones `serve` added included
