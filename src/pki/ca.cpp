@@ -22,6 +22,7 @@
 
 #include "common/pem_no_prompt.hpp"
 #include "pki/files.hpp"
+#include "secret/file_read.hpp"
 #include "tls/x509.hpp"
 #include "verrou/error.hpp"
 #include "verrou/pki.hpp"
@@ -155,11 +156,15 @@ Ca load_ca(const std::string& dir) {
     // scripts and behind GUIs. Every PEM read here passes common::pem_no_prompt.
     ca.cert.reset(PEM_read_bio_X509(b1.get(), nullptr, common::pem_no_prompt, nullptr));
     if (!ca.cert) crypto_fail("cannot parse " + crt);
-    std::string kpem = read_text(key);
-    BioPtr b2(BIO_new_mem_buf(kpem.data(), static_cast<int>(kpem.size())));
+    // The CA key is the most sensitive file verrou reads: through the wiping reader, so no
+    // stream buffer keeps a copy in freed memory.
+    const auto kpem = secret_detail::read_file_wiped(key, 1024 * 1024, true);
+    if (!kpem.ok()) {
+        throw Error(Code::InvalidArgument, "cannot read " + key + (kpem.reason.empty() ? "" : ": " + kpem.reason));
+    }
+    BioPtr b2(BIO_new_mem_buf(kpem.data.bytes(), static_cast<int>(kpem.data.size())));
     bool encrypted = false;
     ca.key.reset(PEM_read_bio_PrivateKey(b2.get(), nullptr, common::pem_no_prompt, &encrypted));
-    OPENSSL_cleanse(kpem.data(), kpem.size());
     if (!ca.key && encrypted) {
         tls::last_openssl_error();  // clears the queue: only "no passphrase" in it, no news
         throw Error(Code::CertKeyEncrypted,
