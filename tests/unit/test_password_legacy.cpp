@@ -136,19 +136,6 @@ TEST_CASE("password: WinDev legacy records (SHA-256, SHA-512, SHA3-256) from has
 
 namespace {
 
-/// Base64(PBKDF2-HMAC-<digest>(password + pepper, salt, n, len)) by Python's hashlib: the
-/// independent oracle for legacy records. Arguments are random_word()s (no shell specials);
-/// an empty pepper is passed as ''.
-std::string legacy_oracle(const char* digest, const std::string& pw, const std::string& pepper,
-                          const std::string& salt, std::uint32_t n, std::uint32_t len) {
-    const std::string py =
-        "import hashlib,base64,sys\n"
-        "h=hashlib.pbkdf2_hmac(sys.argv[1],(sys.argv[2]+sys.argv[3]).encode(),sys.argv[4].encode(),int(sys.argv[5]),int(sys.argv[6]))\n"
-        "print(base64.b64encode(h).decode())\n";
-    return pwtest::run("python3 -c '" + py + "' " + digest + " " + pw + " '" + pepper + "' " + salt + " " +
-                       std::to_string(n) + " " + std::to_string(len));
-}
-
 WindevLegacySettings legacy_settings(LegacyPrf prf, std::uint32_t n, std::uint32_t len, const std::string& pepper) {
     WindevLegacySettings s;
     s.params = WindevLegacyParams{prf, n, len};
@@ -182,7 +169,7 @@ TEST_CASE("password: PasswordHasher::verify_windev_legacy with records from hash
         const std::string pepper = pwtest::random_word(rng, c.pepper_len);  // shorter than 32 is fine here
         const std::string salt = pwtest::random_word(rng, 8 + rng() % 24);
         const std::uint32_t n = 1000 + static_cast<std::uint32_t>(rng() % 4000);
-        const std::string stored = legacy_oracle(c.py, pw, pepper, salt, n, c.len);
+        const std::string stored = pwtest::windev_legacy_oracle(c.py, pw, pepper, salt, n, c.len);
         CAPTURE(stored);
         CAPTURE(c.py);
         const PasswordHasher hasher(pwtest::small_argon2(), pwtest::peppers({{"k1", std::string(32, 'p')}}), "k1",

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 #include <stdexcept>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,6 +84,19 @@ inline verrou::HashPolicy small_argon2() {
     p.argon2_iterations = 2;
     p.argon2_parallelism = 1;
     return p;
+}
+
+/// Base64(PBKDF2-HMAC-<digest>(password + pepper, salt, n, len)) by Python's hashlib: the
+/// independent oracle for WinDev legacy records. Arguments must hold no shell specials
+/// (random words); an empty pepper is passed as ''.
+inline std::string windev_legacy_oracle(const char* digest, const std::string& pw, const std::string& pepper,
+                                        const std::string& salt, std::uint32_t n, std::uint32_t len) {
+    const std::string py =
+        "import hashlib,base64,sys\n"
+        "h=hashlib.pbkdf2_hmac(sys.argv[1],(sys.argv[2]+sys.argv[3]).encode(),sys.argv[4].encode(),int(sys.argv[5]),int(sys.argv[6]))\n"
+        "print(base64.b64encode(h).decode())\n";
+    return run("python3 -c '" + py + "' " + digest + " " + pw + " '" + pepper + "' " + salt + " " +
+               std::to_string(n) + " " + std::to_string(len));
 }
 
 }  // namespace pwtest

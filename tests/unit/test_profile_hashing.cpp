@@ -142,20 +142,6 @@ TEST_CASE("profile hashing: pepper and policy errors") {
     CHECK(error_of([&] { load_password_hasher(typ, "dev"); }).code() == Code::ConfigWrongType);
 }
 
-namespace {
-
-// Base64(PBKDF2-HMAC-<digest>(password + pepper, salt, n, len)) from Python's hashlib.
-std::string legacy_record(const char* digest, const std::string& pw, const std::string& pepper,
-                          const std::string& salt, int n, int len) {
-    const std::string py =
-        "import hashlib,base64,sys\n"
-        "h=hashlib.pbkdf2_hmac(sys.argv[1],(sys.argv[2]+sys.argv[3]).encode(),sys.argv[4].encode(),int(sys.argv[5]),int(sys.argv[6]))\n"
-        "print(base64.b64encode(h).decode())\n";
-    return pwtest::run("python3 -c '" + py + "' " + digest + " " + pw + " '" + pepper + "' " + salt + " " +
-                       std::to_string(n) + " " + std::to_string(len));
-}
-
-}  // namespace
 
 TEST_CASE("profile hashing: windev_legacy sections in INI and JSON give the same hasher") {
     ::unsetenv("VERROU_ENV");
@@ -190,9 +176,9 @@ TEST_CASE("profile hashing: windev_legacy sections in INI and JSON give the same
         "nopepper": { "hashing": { "windev_legacy": { "prf": "sha256",
                                                       "pepper": { "env": "VERROU_TEST_LEGACY_PEPPER" } } } } }
     })");
-    const std::string dev_record = legacy_record("sha512", "Motdepasse1", old_pepper, "SelDeLaLigne42", 5000, 64);
-    const std::string prod_record = legacy_record("sha3_256", "Motdepasse1", prod_pepper, "SelProd", 1200, 20);
-    const std::string nopepper_record = legacy_record("sha256", "Motdepasse1", old_pepper, "sel", 5000, 32);
+    const std::string dev_record = pwtest::windev_legacy_oracle("sha512", "Motdepasse1", old_pepper, "SelDeLaLigne42", 5000, 64);
+    const std::string prod_record = pwtest::windev_legacy_oracle("sha3_256", "Motdepasse1", prod_pepper, "SelProd", 1200, 20);
+    const std::string nopepper_record = pwtest::windev_legacy_oracle("sha256", "Motdepasse1", old_pepper, "sel", 5000, 32);
     for (const std::string& f : {ini, json}) {
         CAPTURE(f);
         const PasswordHasher dev = load_password_hasher(f, "dev");
@@ -227,7 +213,7 @@ TEST_CASE("profile hashing: windev_legacy without pepper, and profiles without t
     const std::string ini = dir.write("n.ini", "[env.dev.hashing.windev_legacy]\nprf = sha256\niterations = 1000\n");
     const std::string json =
         dir.write("n.json", R"({"environments": {"dev": {"hashing": {"windev_legacy": {"prf": "sha256", "iterations": 1000}}}}})");
-    const std::string record = legacy_record("sha256", "secret99", "", "abcdefgh", 1000, 32);
+    const std::string record = pwtest::windev_legacy_oracle("sha256", "secret99", "", "abcdefgh", 1000, 32);
     for (const std::string& f : {ini, json}) {
         CAPTURE(f);
         const PasswordHasher h = load_password_hasher(f, "dev");
