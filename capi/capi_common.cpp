@@ -12,73 +12,12 @@
 
 namespace verrou::capi {
 
-// The header re-declares the core's codes for C; a renumbering on either side fails the build.
-#define VERROU_SAME(c_name, cpp_name) \
-    static_assert((c_name) == static_cast<int>(Code::cpp_name), #c_name " differs from verrou::Code::" #cpp_name)
-VERROU_SAME(VERROU_E_INVALID_ARGUMENT, InvalidArgument);
-VERROU_SAME(VERROU_E_BUFFER_TOO_SMALL, BufferTooSmall);
-VERROU_SAME(VERROU_E_INVALID_HANDLE, InvalidHandle);
-VERROU_SAME(VERROU_E_INVALID_UTF8, InvalidUtf8);
-VERROU_SAME(VERROU_E_TOO_LARGE, TooLarge);
-VERROU_SAME(VERROU_E_CONFIG_UNREADABLE, ConfigUnreadable);
-VERROU_SAME(VERROU_E_CONFIG_SYNTAX, ConfigSyntax);
-VERROU_SAME(VERROU_E_CONFIG_UNKNOWN_KEY, ConfigUnknownKey);
-VERROU_SAME(VERROU_E_CONFIG_WRONG_TYPE, ConfigWrongType);
-VERROU_SAME(VERROU_E_CONFIG_MISSING_KEY, ConfigMissingKey);
-VERROU_SAME(VERROU_E_CONFIG_DUPLICATE, ConfigDuplicate);
-VERROU_SAME(VERROU_E_CONFIG_UNKNOWN_ENVIRONMENT, ConfigUnknownEnvironment);
-VERROU_SAME(VERROU_E_CONFIG_INVALID_VALUE, ConfigInvalidValue);
-VERROU_SAME(VERROU_E_CONFIG_UNSAFE, ConfigUnsafe);
-VERROU_SAME(VERROU_E_SECRET_NOT_FOUND, SecretNotFound);
-VERROU_SAME(VERROU_E_SECRET_UNREADABLE, SecretUnreadable);
-VERROU_SAME(VERROU_E_SECRET_EMPTY, SecretEmpty);
-VERROU_SAME(VERROU_E_SECRET_TOO_SHORT, SecretTooShort);
-VERROU_SAME(VERROU_E_SECRET_ENV_MISSING, SecretEnvMissing);
-VERROU_SAME(VERROU_E_CERT_FILE_MISSING, CertFileMissing);
-VERROU_SAME(VERROU_E_CERT_UNREADABLE, CertUnreadable);
-VERROU_SAME(VERROU_E_CERT_PARSE, CertParse);
-VERROU_SAME(VERROU_E_CERT_EXPIRED, CertExpired);
-VERROU_SAME(VERROU_E_CERT_NOT_YET_VALID, CertNotYetValid);
-VERROU_SAME(VERROU_E_CERT_UNTRUSTED, CertUntrusted);
-VERROU_SAME(VERROU_E_CERT_KEY_MISMATCH, CertKeyMismatch);
-VERROU_SAME(VERROU_E_CERT_KEY_ENCRYPTED, CertKeyEncrypted);
-VERROU_SAME(VERROU_E_CERT_KEY_PASSPHRASE, CertKeyPassphrase);
-VERROU_SAME(VERROU_E_CERT_REVOKED, CertRevoked);
-VERROU_SAME(VERROU_E_CERT_ENVIRONMENT_GUARD, CertEnvironmentGuard);
-VERROU_SAME(VERROU_E_CERT_PIN_MISMATCH, CertPinMismatch);
-VERROU_SAME(VERROU_E_CERT_PERMISSIONS, CertPermissions);
-VERROU_SAME(VERROU_E_CERT_CRL, CertCrl);
-VERROU_SAME(VERROU_E_CERT_REJECTED_BY_SERVER, CertRejectedByServer);
-VERROU_SAME(VERROU_E_NETWORK_DNS, NetworkDns);
-VERROU_SAME(VERROU_E_NETWORK_REFUSED, NetworkRefused);
-VERROU_SAME(VERROU_E_NETWORK_TIMEOUT, NetworkTimeout);
-VERROU_SAME(VERROU_E_NETWORK_UNREACHABLE, NetworkUnreachable);
-VERROU_SAME(VERROU_E_NETWORK_LOST, NetworkLost);
-VERROU_SAME(VERROU_E_TLS_HANDSHAKE, TlsHandshake);
-VERROU_SAME(VERROU_E_TLS_UNTRUSTED_SERVER, TlsUntrustedServer);
-VERROU_SAME(VERROU_E_TLS_NAME_MISMATCH, TlsNameMismatch);
-VERROU_SAME(VERROU_E_TLS_VERSION_TOO_LOW, TlsVersionTooLow);
-VERROU_SAME(VERROU_E_TLS_NOT_OFFERED, TlsNotOffered);
-VERROU_SAME(VERROU_E_TLS_SERVER_CERT_EXPIRED, TlsServerCertExpired);
-VERROU_SAME(VERROU_E_TLS_SERVER_PIN_MISMATCH, TlsServerPinMismatch);
-VERROU_SAME(VERROU_E_AUTH_DENIED, AuthDenied);
-VERROU_SAME(VERROU_E_AUTH_CERTIFICATE_REQUIRED, AuthCertificateRequired);
-VERROU_SAME(VERROU_E_SERVER_ERROR, ServerError);
-VERROU_SAME(VERROU_E_QUERY_ERROR, QueryError);
-VERROU_SAME(VERROU_E_QUERY_PARAMETER, QueryParameter);
-VERROU_SAME(VERROU_E_SERVER_GONE, ServerGone);
-VERROU_SAME(VERROU_E_TRANSACTION_STATE, TransactionState);
-VERROU_SAME(VERROU_E_PASSWORD_TOO_LONG, PasswordTooLong);
-VERROU_SAME(VERROU_E_PASSWORD_EMPTY, PasswordEmpty);
-VERROU_SAME(VERROU_E_HASH_MALFORMED, HashMalformed);
-VERROU_SAME(VERROU_E_HASH_UNKNOWN_ALGORITHM, HashUnknownAlgorithm);
-VERROU_SAME(VERROU_E_HASH_UNKNOWN_KEY_ID, HashUnknownKeyId);
-VERROU_SAME(VERROU_E_HASH_PARAMETER_OUT_OF_RANGE, HashParameterOutOfRange);
-VERROU_SAME(VERROU_E_HASH_POLICY, HashPolicy);
-VERROU_SAME(VERROU_E_INTERNAL, Internal);
-VERROU_SAME(VERROU_E_OUT_OF_MEMORY, OutOfMemory);
-VERROU_SAME(VERROU_E_CRYPTO, Crypto);
-#undef VERROU_SAME
+// The header's VERROU_E_* block is generated from the same list as verrou::Code
+// (tools/error_table.py); a stale block or a hand edit on either side fails the build here.
+#define VERROU_ERROR(cpp_name, c_name, value)                                                 \
+    static_assert(VERROU_E_##c_name == static_cast<int>(Code::cpp_name) && VERROU_E_##c_name == (value), \
+                  "include/verrou.h: VERROU_E_" #c_name " differs from verrou/error_codes.def (run tools/error_table.py --write)");
+#include "verrou/error_codes.def"
 static_assert(VERROU_MISMATCH == 0 && VERROU_MATCH == 1 && VERROU_MATCH_REHASH == 2);
 static_assert(sizeof(verrou_int) == sizeof(void*), "verrou_int must be pointer-sized (WinDev entier systeme)");
 

@@ -1,4 +1,4 @@
-// verrou.wl — procédures WLanguage autour de verrou.dll (API C de capi/verrou.h).
+// verrou.wl — procédures WLanguage autour de verrou.dll (API C de include/verrou.h).
 //
 // À copier dans une collection de procédures globales : tout ce qui précède la première
 // PROCÉDURE (constantes et variables globales) va dans le code « Déclarations » de la
@@ -21,8 +21,9 @@
 // apparaître ici, avec la même valeur.
 
 CONSTANTE
-	// Codes d'erreur : mêmes noms et valeurs que les VERROU_E_* de verrou.h (vérifié par
-	// tests/python/check_abi_consistency.py) ; le détail de chaque code est dans docs/errors.md.
+	// DÉBUT des codes d'erreur (générés par tools/error_table.py depuis include/verrou/error_codes.def ; ne pas modifier ici).
+	// Mêmes noms et valeurs que les VERROU_E_* de verrou.h ; le détail de chaque code est dans
+	// docs/errors.md.
 	// Utilisation : argument, identifiant, buffer, UTF-8 (-1 à -99)
 	VERROU_E_INVALID_ARGUMENT = -1
 	VERROU_E_BUFFER_TOO_SMALL = -2
@@ -105,6 +106,10 @@ CONSTANTE
 	VERROU_E_INTERNAL = -900
 	VERROU_E_OUT_OF_MEMORY = -901
 	VERROU_E_CRYPTO = -902
+
+	// Chiffrement de champs : clés, enveloppes, textes chiffrés (-1000 à -1099)
+
+	// FIN des codes d'erreur
 
 	// Verdicts de VerrouVérifie / VerrouVérifieAncien
 	VERROU_MISMATCH = 0

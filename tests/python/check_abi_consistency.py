@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """The C ABI, said the same way everywhere.
 
-Functions, six ways: symbols exported by libverrou.so (nm -D), capi/verrou.h, capi/verrou.def,
+Functions, six ways: symbols exported by libverrou.so (nm -D), include/verrou.h, capi/verrou.def,
 capi/verrou.map, bindings/python/verrou.py and bindings/windev/verrou.wl must name exactly the
 same functions, and the library must export nothing else.
 
 Constants, three ways: the VERROU_E_* error codes and the VERROU_MISMATCH / MATCH /
-MATCH_REHASH verdicts of capi/verrou.h, the CONSTANTE block of bindings/windev/verrou.wl and
+MATCH_REHASH verdicts of include/verrou.h, the CONSTANTE block of bindings/windev/verrou.wl and
 ERROR_CODES / MISMATCH / MATCH / MATCH_REHASH of bindings/python/verrou.py must agree name for
 name and value for value (no name missing, none extra, none defined twice)."""
 import argparse
@@ -88,7 +88,7 @@ def python_constants(path):
 
 def check_constants(sources):
     """Prints one line per source; True when all agree with verrou.h."""
-    reference = dict(sources["capi/verrou.h"])
+    reference = dict(sources["include/verrou.h"])
     ok = len(reference) > 3
     for where, pairs in sources.items():
         problems = []
@@ -122,8 +122,8 @@ def main():
     r = a.repo
     sources = {}
     sources["nm -D libverrou.so"], others = exported(a.library)
-    sources["capi/verrou.h"] = set(re.findall(
-        r"VERROU_API\s+(?:VERROU_NODISCARD\s+)?verrou_int\s+VERROU_CALL\s+(verrou_\w+)\s*\(", read(os.path.join(r, "capi/verrou.h"))))
+    sources["include/verrou.h"] = set(re.findall(
+        r"VERROU_API\s+(?:VERROU_NODISCARD\s+)?verrou_int\s+VERROU_CALL\s+(verrou_\w+)\s*\(", read(os.path.join(r, "include/verrou.h"))))
     def_text = read(os.path.join(r, "capi/verrou.def")).split("EXPORTS", 1)[1]
     sources["capi/verrou.def"] = set(re.findall(r"^\s*(verrou_\w+)\s*$", def_text, re.M))
     map_text = read(os.path.join(r, "capi/verrou.map"))
@@ -139,7 +139,7 @@ def main():
         print("FAIL: %s is missing" % wl_path)
         sources["bindings/windev/verrou.wl"] = set()
 
-    reference = sources["capi/verrou.h"]
+    reference = sources["include/verrou.h"]
     ok = bool(reference)
     for where, names in sources.items():
         missing, extra = sorted(reference - names), sorted(names - reference)
@@ -151,7 +151,7 @@ def main():
             print("    not in verrou.h: " + n)
         ok = ok and status == "ok"
 
-    constants = {"capi/verrou.h": header_constants(read(os.path.join(r, "capi/verrou.h"))),
+    constants = {"include/verrou.h": header_constants(read(os.path.join(r, "include/verrou.h"))),
                  "bindings/windev/verrou.wl": wl_constants(read(wl_path)) if os.path.exists(wl_path) else [],
                  "bindings/python/verrou.py": python_constants(os.path.join(r, "bindings/python/verrou.py"))}
     ok = check_constants(constants) and ok

@@ -78,15 +78,15 @@ typedef verrou_int(__cdecl* cdecl_buf_t)(char*, verrou_int);
 cdecl_buf_t p = &verrou_version;  // must not compile on i686: the function is __stdcall
 CPP
   run "i686 a __cdecl pointer to verrou_version is refused" bash -c \
-    "! '$(cc_for i686 g++)' -std=c++20 -fsyntax-only -I'$repo/capi' '$work/cdecl_must_fail.cpp' 2>/dev/null"
+    "! '$(cc_for i686 g++)' -std=c++20 -fsyntax-only -I'$repo/include' '$work/cdecl_must_fail.cpp' 2>/dev/null"
   for arch in x86_64 i686; do
     gcc_=$(cc_for $arch gcc); gxx=$(cc_for $arch g++)
-    run "$arch verrou.h as C89"  "$gcc_" -std=c89 -pedantic -Wall -Werror -fsyntax-only -I"$repo/capi" "$work/abi_check.c"
-    run "$arch verrou.h as C11"  "$gcc_" -std=c11 -Wall -Werror -fsyntax-only -I"$repo/capi" "$work/abi_check.c"
-    run "$arch verrou.h as C++ (+ __stdcall/size asserts)" "$gxx" -std=c++20 -Wall -Werror -fsyntax-only -I"$repo/capi" "$work/abi_check.cpp"
+    run "$arch verrou.h as C89"  "$gcc_" -std=c89 -pedantic -Wall -Werror -fsyntax-only -I"$repo/include" "$work/abi_check.c"
+    run "$arch verrou.h as C11"  "$gcc_" -std=c11 -Wall -Werror -fsyntax-only -I"$repo/include" "$work/abi_check.c"
+    run "$arch verrou.h as C++ (+ __stdcall/size asserts)" "$gxx" -std=c++20 -Wall -Werror -fsyntax-only -I"$repo/include" "$work/abi_check.cpp"
     for f in "$repo"/capi/*.cpp; do
       run "$arch capi/$(basename "$f")" "$gxx" -std=c++20 -Wall -Wextra -Werror -fsyntax-only -DVERROU_BUILDING_DLL \
-        -I"$repo/capi" -I"$repo/include" -I"$repo/src" -isystem "$inc" "$f"
+        -I"$repo/include" -I"$repo/src" -isystem "$inc" "$f"
     done
   done
   # The DLL's exports as a 32-bit caller sees them: undecorated names through the .def file.
@@ -97,7 +97,7 @@ CPP
 #include \"verrou.h\"
 extern \"C\" VERROU_API verrou_int VERROU_CALL verrou_version(char*, verrou_int) { return 0; }
 S
-    '$gxx' -std=c++20 -shared -I'$repo/capi' stub.cpp -o stub.dll -Wl,--kill-at 2>&1 &&
+    '$gxx' -std=c++20 -shared -I'$repo/include' stub.cpp -o stub.dll -Wl,--kill-at 2>&1 &&
     $(cc_for i686 gcc | sed 's/gcc\(-posix\)\{0,1\}$/objdump/') -p stub.dll | grep -q '\\bverrou_version\$'"
 else
   for arch in x86_64 i686; do
