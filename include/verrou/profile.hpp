@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@
 #include "verrou/secret.hpp"
 
 namespace verrou {
+
+namespace tls {
+class Policy;  // src/tls/policy.hpp: the parsed minimum version and ssl_cipher list
+}
 
 enum class SslMode { VerifyIdentity, VerifyCa, Required };
 std::string_view ssl_mode_name(SslMode mode) noexcept;  // "VERIFY_IDENTITY", ...
@@ -29,9 +34,28 @@ std::string_view tls_version_name(TlsVersion v) noexcept;  // "TLSv1.2", "TLSv1.
 /// A non-fatal observation kept with the profile / connection (inline secret, loose key
 /// permissions, certificate expiring soon, unverified server...).
 struct Warning {
-    std::string code;     // stable short identifier, e.g. "inline_secret", "cert_expiring"
+    std::string code;     // stable short identifier: warning_name() of a WarningCode
     std::string message;  // plain words; never a secret value
 };
+
+/// Every warning verrou gives. The identifiers (warning_name) are part of the JSON outputs and
+/// of what monitoring greps: one table (src/common/warnings.cpp), append only.
+enum class WarningCode {
+    InlineSecret,          // inline_secret: a password written in the profile file
+    UnverifiedServer,      // unverified_server: ssl_mode = REQUIRED
+    CertGuardDisabled,     // cert_guard_disabled: expected_cert_cn is empty
+    CertExpiring,          // cert_expiring: the client certificate is inside expiry_warning_days
+    CaExpiring,            // ca_expiring: the CA certificate is inside expiry_warning_days
+    CaNotACa,              // ca_not_a_ca: ssl_ca has no basicConstraints CA:TRUE
+    KeyPermissions,        // key_permissions: the key is readable by group/others
+    CrlStale,              // crl_stale: the CRL is past its nextUpdate
+    RolloverNextUnusable,  // rollover_next_unusable: ssl_cert_next cannot take over
+    NoClientCertificate,   // no_client_certificate: no ssl_cert / ssl_key
+    ServerCertExpiring,    // server_cert_expiring: the server's certificate is inside the window
+};
+std::string_view warning_name(WarningCode code) noexcept;
+/// A Warning identified by `code`.
+Warning make_warning(WarningCode code, std::string message);
 
 /// Where a value came from, for messages: "profiles.ini:12" or "profiles.json#/environments/prod/port".
 struct SourceLocation {
@@ -61,6 +85,10 @@ struct TlsSettings {
     int expiry_warning_days = 30;
     std::string cert_next;            // ssl_cert_next (rollover), optional
     std::string key_next;             // ssl_key_next, optional
+    /// min_version and cipher as parsed by load_profile (checked once, applied by the connection
+    /// and the probe). Used only while it still matches them: a Profile built or edited in code
+    /// is parsed again when it connects.
+    std::shared_ptr<const tls::Policy> policy;
 };
 
 /// One resolved environment of a profile file.

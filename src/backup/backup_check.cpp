@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "common/glob.hpp"
+#include "common/iso8601.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou {
@@ -26,18 +27,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-std::string iso8601(std::time_t t) {
-    std::tm tm{};
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string human_age(long long s) {
     if (s >= 86400) return std::to_string(s / 86400) + "d" + std::to_string((s % 86400) / 3600) + "h";

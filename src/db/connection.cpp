@@ -11,6 +11,7 @@
 #include "db/mariadb_error.hpp"
 #include "db/peer_certificate.hpp"
 #include "db/validation_cache.hpp"
+#include "tls/policy.hpp"
 #include "tls/probe.hpp"
 #include "verrou/error.hpp"
 #include "verrou/secret.hpp"
@@ -18,19 +19,16 @@
 namespace verrou {
 namespace {
 
-// ma_tls.h numbers TLS versions as PROTOCOL_TLS_1_2 = 3, PROTOCOL_TLS_1_3 = 4.
-unsigned int mariadb_protocol_id(TlsVersion v) { return v == TlsVersion::Tls13 ? 4u : 3u; }
-
 // The server's certificate is renewed by another team, often on another schedule: say it at
 // connect time, with the profile's window, like the client's and the CA's. (An expired one
 // never gets here: ssl_ca is always set, so OpenSSL checks its dates in every ssl_mode.)
 std::optional<Warning> server_expiry_warning(const std::optional<CertificateInfo>& c, const Profile& profile) {
     if (!c || c->days_left > profile.tls.expiry_warning_days) return std::nullopt;
-    return Warning{"server_cert_expiring",
+    return make_warning(WarningCode::ServerCertExpiring,
                    "server certificate " + c->subject + " of " + profile.host + ":" + std::to_string(profile.port) +
                        " expires on " + c->not_after + " (in " + std::to_string(c->days_left) +
                        " day(s); expiry_warning_days = " + std::to_string(profile.tls.expiry_warning_days) +
-                       "): ask the database team to renew it"};
+                       "): ask the database team to renew it");
 }
 
 void library_init_once() {
@@ -144,6 +142,17 @@ struct Connection::Impl {
     }
 
     StmtPtr prepare_and_run(std::string_view sql, const std::vector<Param>& params);
+
+    /// info().current_user: the account the server matched ("app_user@%"), "" when the query
+    /// fails (the connection's next call reports that failure).
+    void load_current_user() noexcept {
+        current_user_loaded = true;
+        static constexpr std::string_view sql = "SELECT CURRENT_USER()";
+        if (mysql_real_query(mysql.get(), sql.data(), static_cast<unsigned long>(sql.size())) != 0) return;
+        ResultPtr r(mysql_store_result(mysql.get()));
+        MYSQL_ROW row = r ? mysql_fetch_row(r.get()) : nullptr;
+        if (row != nullptr && row[0] != nullptr) info.current_user = row[0];
+    }
 };
 
 namespace {
@@ -219,59 +228,54 @@ Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
-Connection Connection::open(const Profile& profile) {
-    // 1. Local checks: nothing leaves the machine when a setting or the material is wrong.
-    //    ssl_cipher is checked again here (a Profile need not come from load_profile): only
-    //    names OpenSSL accepted reach libmariadb and the probe.
-    tls::CipherList ciphers;
-    if (!profile.tls.cipher.empty()) {
-        tls::CipherListCheck check = tls::check_cipher_list(profile.tls.cipher, profile.tls.min_version);
-        if (!check.ok()) throw Error(check.failure, "ssl_cipher of the profile: " + check.problem);
-        ciphers = std::move(check.list);
-    }
-    const ValidationReport report = db::validate_cached(profile);
-    report.throw_if_failed();
+namespace {
 
-    // 2. Modes libmariadb cannot enforce by itself (CA-only verification, no verification,
-    //    SHA-256 pin): verify with our own probe, then pin the real session to the very
-    //    certificate the probe checked. A pin (like VERIFY_SERVER_CERT) also makes libmariadb
-    //    refuse a server without TLS, which MYSQL_OPT_SSL_ENFORCE alone does not do in 3.3.
-    //    ssl_cipher: libmariadb 3.3 hands MYSQL_OPT_SSL_CIPHER to SSL_CTX_set_ciphersuites and,
-    //    only when that fails, to SSL_CTX_set_cipher_list (ma_tls_set_certs): one string restricts
-    //    the TLS 1.3 suites or the TLS 1.2 ciphers, never both, and the other protocol keeps
-    //    OpenSSL's defaults. So the session is limited to the one protocol version whose ciphers
-    //    the string does restrict; for a list naming both kinds, the probe (which applies the
-    //    whole list) says which version the server negotiates with it.
-    const bool mixed_ciphers = !ciphers.tls13.empty() && !ciphers.tls12.empty();
-    std::string pinned_sha1;
+/// What the STARTTLS probe settled before libmariadb connects: the certificate to pin the real
+/// session to, and the TLS options libmariadb gets from the policy.
+struct PreConnect {
+    std::string pinned_sha1;  // "" when libmariadb verifies the identity itself
+    tls::LibmariadbTls tls;
+};
+
+/// Modes libmariadb cannot enforce by itself (CA-only verification, no verification, SHA-256
+/// pin): verify with our own probe, then pin the real session to the very certificate the probe
+/// checked. A pin (like VERIFY_SERVER_CERT) also makes libmariadb refuse a server without TLS,
+/// which MYSQL_OPT_SSL_ENFORCE alone does not do in 3.3. A cipher list naming TLS 1.3 and TLS 1.2
+/// ciphers needs the probe too (Policy::needs_probed_version).
+PreConnect probe_if_needed(const Profile& profile, const std::shared_ptr<const tls::Policy>& policy,
+                           bool identity_by_libmariadb) {
+    PreConnect pre;
     std::string probed_version;
-    const bool identity_by_libmariadb =
-        profile.tls.mode == SslMode::VerifyIdentity && profile.tls.server_fingerprint.empty();
-    if (!identity_by_libmariadb || mixed_ciphers) {
-        const auto probe = tls::probe_server(tls::probe_options_for(profile));
+    if (!identity_by_libmariadb || policy->needs_probed_version()) {
+        const auto probe = tls::probe_server(tls::probe_options_for(profile, policy));
         if (!probe.ok()) throw Error(probe.failure, probe.message);
-        pinned_sha1 = probe.leaf_sha1;
+        pre.pinned_sha1 = probe.leaf_sha1;
         probed_version = probe.tls_version;
     }
-    bool allow_tls13 = true;
-    bool allow_tls12 = profile.tls.min_version == TlsVersion::Tls12;
-    std::string cipher_option;  // what libmariadb gets: always one half of the checked list
-    if (!ciphers.empty()) {
-        allow_tls13 = !ciphers.tls13.empty();
-        allow_tls12 = allow_tls12 && !ciphers.tls12.empty();
-        if (allow_tls13 && allow_tls12) {  // both kinds: the version the probe negotiated with them
-            if (probed_version == "TLSv1.3") allow_tls12 = false;
-            else allow_tls13 = false;
-        }
-        cipher_option = tls::CipherList::join(allow_tls13 ? ciphers.tls13 : ciphers.tls12);
+    pre.tls = policy->for_libmariadb(probed_version);
+    return pre;
+}
+
+/// Never a plaintext session; the negotiated version and cipher judged by the same policy as
+/// the probe's (a second lock on ssl_cipher, whatever libmariadb did with the option).
+void check_session(MYSQL* m, const Profile& profile, const tls::Policy& policy) {
+    const std::string peer = profile.host + ":" + std::to_string(profile.port);
+    const char* cipher = mysql_get_ssl_cipher(m);
+    if (cipher == nullptr) {
+        throw Error(Code::TlsNotOffered, "the session with " + peer + " is not encrypted; verrou closed it");
     }
+    unsigned int protocol_id = 0;
+    const char* version_name = nullptr;
+    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION_ID, &protocol_id);
+    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION, &version_name);
+    const int version = tls::openssl_version_of_mariadb_protocol(protocol_id);
+    if (auto refusal = policy.refuse_session(version, version_name ? version_name : "", cipher, peer)) throw *refusal;
+}
 
-    library_init_once();
-    auto impl = std::make_unique<Impl>();
-    impl->mysql.reset(mysql_init(nullptr));
-    if (!impl->mysql) throw Error(Code::OutOfMemory, "mysql_init failed");
-    MYSQL* m = impl->mysql.get();
-
+/// Timeouts, character set, no LOAD DATA LOCAL, no automatic reconnect, and the TLS material,
+/// versions, ciphers and server verification (by libmariadb, or a pin to what the probe verified).
+void apply_session_options(MYSQL* m, const Profile& profile, const ValidationReport& report, const PreConnect& pre,
+                           bool identity_by_libmariadb) {
     const unsigned int connect_timeout = static_cast<unsigned int>(profile.connect_timeout_seconds);
     const unsigned int io_timeout = static_cast<unsigned int>(profile.read_timeout_seconds);
     set_option(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout, "connect timeout");
@@ -285,10 +289,8 @@ Connection Connection::open(const Profile& profile) {
     set_option(m, MYSQL_OPT_SSL_CERT, report.cert_path.c_str(), "ssl_cert");
     set_option(m, MYSQL_OPT_SSL_KEY, report.key_path.c_str(), "ssl_key");
     if (!profile.tls.crl.empty()) set_option(m, MYSQL_OPT_SSL_CRL, profile.tls.crl.c_str(), "ssl_crl");
-    if (!cipher_option.empty()) set_option(m, MYSQL_OPT_SSL_CIPHER, cipher_option.c_str(), "ssl_cipher");
-    // libmariadb silently ignores a version string it does not know: only pass our own constants.
-    const char* versions = !allow_tls12 ? "TLSv1.3" : !allow_tls13 ? "TLSv1.2" : "TLSv1.2,TLSv1.3";
-    set_option(m, MARIADB_OPT_TLS_VERSION, versions, "tls_version");
+    if (!pre.tls.cipher.empty()) set_option(m, MYSQL_OPT_SSL_CIPHER, pre.tls.cipher.c_str(), "ssl_cipher");
+    set_option(m, MARIADB_OPT_TLS_VERSION, pre.tls.versions, "tls_version");
     const my_bool on = 1;
     const my_bool off = 0;
     // Never reconnect behind the caller's back: the session state would be lost silently, and
@@ -298,62 +300,72 @@ Connection Connection::open(const Profile& profile) {
     if (identity_by_libmariadb) {
         set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on, "server certificate verification");
     } else {
-        set_option(m, MARIADB_OPT_TLS_PEER_FP, pinned_sha1.c_str(), "server certificate pin");
+        set_option(m, MARIADB_OPT_TLS_PEER_FP, pre.pinned_sha1.c_str(), "server certificate pin");
     }
+}
 
-    {
-        SecretBuffer passphrase;
-        if (profile.tls.key_passphrase.present()) {
-            passphrase = resolve_secret(profile.tls.key_passphrase, "private key passphrase");
-            set_option(m, MARIADB_OPT_TLS_PASSPHRASE, passphrase.c_str(), "key passphrase");
-        }
-        SecretBuffer password;
-        if (profile.password.present()) {
-            password = resolve_secret(profile.password, "password of user '" + profile.user + "'");
-        }
-        const char* db = profile.database.empty() ? nullptr : profile.database.c_str();
-        // CLIENT_REMEMBER_OPTIONS: on failure libmariadb keeps the options (the passphrase copy)
-        // for forget_secrets to wipe, instead of freeing them unwiped.
-        const bool connected = mysql_real_connect(m, profile.host.c_str(), profile.user.c_str(),
-                                                  profile.password.present() ? password.c_str() : nullptr, db,
-                                                  profile.port, nullptr, CLIENT_REMEMBER_OPTIONS) != nullptr;
-        // libmariadb's own copies: wiped now, not at mysql_close (see forget_secrets).
-        forget_secrets(m);
-        if (!connected) {
-            db::ConnectFailure f{mysql_errno(m), mysql_error(m), mysql_sqlstate(m)};
-            throw db::classify_connect_failure(profile, report, f);
-        }
-    }  // verrou's own copies (the SecretBuffers) wiped here
+/// mysql_real_connect with the password and key passphrase resolved just for it; verrou's copies
+/// (the SecretBuffers) and libmariadb's (forget_secrets) are wiped before this returns or throws.
+void connect_with_secrets(MYSQL* m, const Profile& profile, const ValidationReport& report) {
+    SecretBuffer passphrase;
+    if (profile.tls.key_passphrase.present()) {
+        passphrase = resolve_secret(profile.tls.key_passphrase, "private key passphrase");
+        set_option(m, MARIADB_OPT_TLS_PASSPHRASE, passphrase.c_str(), "key passphrase");
+    }
+    SecretBuffer password;
+    if (profile.password.present()) {
+        password = resolve_secret(profile.password, "password of user '" + profile.user + "'");
+    }
+    const char* db = profile.database.empty() ? nullptr : profile.database.c_str();
+    // CLIENT_REMEMBER_OPTIONS: on failure libmariadb keeps the options (the passphrase copy)
+    // for forget_secrets to wipe, instead of freeing them unwiped.
+    const bool connected = mysql_real_connect(m, profile.host.c_str(), profile.user.c_str(),
+                                              profile.password.present() ? password.c_str() : nullptr, db,
+                                              profile.port, nullptr, CLIENT_REMEMBER_OPTIONS) != nullptr;
+    // libmariadb's own copies: wiped now, not at mysql_close (see forget_secrets).
+    forget_secrets(m);
+    if (!connected) {
+        db::ConnectFailure f{mysql_errno(m), mysql_error(m), mysql_sqlstate(m)};
+        throw db::classify_connect_failure(profile, report, f);
+    }
+}
 
-    // 3. Never a plaintext session, never below the profile's minimum.
-    const char* cipher = mysql_get_ssl_cipher(m);
-    if (cipher == nullptr) {
-        throw Error(Code::TlsNotOffered, "the session with " + profile.host + ":" + std::to_string(profile.port) +
-                    " is not encrypted; verrou closed it");
-    }
-    unsigned int version_id = 0;
-    const char* version_name = nullptr;
-    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION_ID, &version_id);
-    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION, &version_name);
-    if (version_id < mariadb_protocol_id(profile.tls.min_version)) {
-        throw Error(Code::TlsVersionTooLow, "the session negotiated " + std::string(version_name ? version_name : "?") +
-                    ", below the profile's minimum " + std::string(tls_version_name(profile.tls.min_version)));
-    }
-    // Second lock on ssl_cipher, whatever libmariadb did with the option.
-    if (!ciphers.empty() && !ciphers.allows(cipher)) {
-        throw Error(Code::TlsHandshake, "the session with " + profile.host + ":" + std::to_string(profile.port) +
-                    " negotiated " + std::string(version_name ? version_name : "?") + " with the cipher " + cipher +
-                    ", which the profile does not allow (ssl_cipher: " + tls::CipherList::join(ciphers.all) +
-                    "); verrou closed it");
-    }
+}  // namespace
+
+Connection Connection::open(const Profile& profile) {
+    // 1. Local checks: nothing leaves the machine when a setting or the material is wrong. The
+    //    policy was parsed by load_profile; a Profile built in code has it parsed here, so only
+    //    names OpenSSL accepted reach libmariadb and the probe.
+    const std::shared_ptr<const tls::Policy> policy = tls::policy_of(profile.tls);
+    const ValidationReport report = db::validate_cached(profile);
+    report.throw_if_failed();
+
+    // 2. What libmariadb cannot check by itself, the probe checks first.
+    const bool identity_by_libmariadb =
+        profile.tls.mode == SslMode::VerifyIdentity && profile.tls.server_fingerprint.empty();
+    const PreConnect pre = probe_if_needed(profile, policy, identity_by_libmariadb);
+
+    library_init_once();
+    auto impl = std::make_unique<Impl>();
+    impl->mysql.reset(mysql_init(nullptr));
+    if (!impl->mysql) throw Error(Code::OutOfMemory, "mysql_init failed");
+    MYSQL* m = impl->mysql.get();
+
+    apply_session_options(m, profile, report, pre, identity_by_libmariadb);
+    connect_with_secrets(m, profile, report);
+
+    // 3. Never a plaintext session, never below the profile's minimum or outside its ciphers.
+    check_session(m, profile, *policy);
 
     ConnectionInfo& info = impl->info;
     info.host = profile.host;
     info.port = profile.port;
     info.user = profile.user;
     info.server_version = mysql_get_server_info(m);
+    const char* version_name = nullptr;
+    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION, &version_name);
     info.tls_version = version_name ? version_name : "";
-    info.cipher = cipher;
+    info.cipher = mysql_get_ssl_cipher(m);
     info.ssl_mode = ssl_mode_name(profile.tls.mode);
     info.client_certificate = report.client;
     info.using_next_certificate = report.using_next_certificate;
@@ -365,16 +377,9 @@ Connection Connection::open(const Profile& profile) {
 }
 
 const ConnectionInfo& Connection::info() const noexcept {
-    // CURRENT_USER() costs a round trip: fetched on first use, not on every connect.
-    if (!impl_->current_user_loaded) {
-        impl_->current_user_loaded = true;
-        try {
-            ResultSet r = const_cast<Connection*>(this)->query("SELECT CURRENT_USER()");
-            if (!r.rows.empty() && r.rows[0][0]) impl_->info.current_user = *r.rows[0][0];
-        } catch (const Error&) {
-            impl_->info.current_user = "";
-        }
-    }
+    // CURRENT_USER() costs a round trip: fetched on first use, not on every connect. The
+    // session state lives in Impl, so reading it leaves this Connection as it was.
+    if (!impl_->current_user_loaded) impl_->load_current_user();
     return impl_->info;
 }
 

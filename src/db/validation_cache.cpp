@@ -69,9 +69,4 @@ ValidationReport validate_cached(const Profile& profile, std::chrono::seconds tt
     return report;
 }
 
-void clear_validation_cache() {
-    std::lock_guard lock(cache_mutex);
-    cache.clear();
-}
-
 }  // namespace verrou::db

@@ -32,6 +32,7 @@ namespace verrou::pki {
 namespace {
 
 using namespace pki_detail;
+using tls::BignumPtr;
 using tls::BioPtr;
 using tls::Deleter;
 using tls::EvpPkeyPtr;
@@ -39,7 +40,6 @@ using tls::X509CrlPtr;
 using tls::X509Ptr;
 using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
 using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 using X509ExtPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
 using X509RevokedPtr = std::unique_ptr<X509_REVOKED, Deleter<X509_REVOKED_free>>;
 using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
@@ -176,14 +176,6 @@ Ca load_ca(const std::string& dir) {
     return ca;
 }
 
-std::string iso(const ASN1_TIME* t) {
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(t, &tm) != 1) return {};
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 json load_index(const std::string& dir) {
     const std::string path = dir + "/index.json";
     if (!fs::exists(path)) return json{{"issued", json::array()}, {"revoked", json::array()}};
@@ -247,7 +239,7 @@ Issued make_certificate(const std::string& dir, const std::string& cert_path, co
     out.key_path = key_path;
     out.subject = tls::oneline(X509_get_subject_name(cert.get()));
     out.serial_hex = serial_hex(serial.get());
-    out.not_after = iso(X509_get0_notAfter(cert.get()));
+    out.not_after = tls::iso8601(X509_get0_notAfter(cert.get()));
     if (issuer) {
         json index = load_index(dir);
         index["issued"].push_back(json{{"serial", out.serial_hex}, {"subject", out.subject},

@@ -19,7 +19,7 @@ nlohmann::ordered_json ref_json(const SecretRef& ref) {
     return nullptr;
 }
 
-nlohmann::ordered_json opt(const std::string& s) {
+nlohmann::ordered_json null_if_empty(const std::string& s) {
     return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
 }
 
@@ -32,7 +32,7 @@ std::string profile_to_json(const Profile& p) {
     j["host"] = p.host;
     j["port"] = p.port;
     j["user"] = p.user;
-    j["database"] = opt(p.database);
+    j["database"] = null_if_empty(p.database);
     j["connect_timeout"] = p.connect_timeout_seconds;
     j["read_timeout"] = p.read_timeout_seconds;
     j["password"] = ref_json(p.password);
@@ -42,18 +42,18 @@ std::string profile_to_json(const Profile& p) {
     tls["ssl_cert"] = t.cert;
     tls["ssl_key"] = t.key;
     tls["ssl_key_passphrase"] = ref_json(t.key_passphrase);
-    tls["ssl_crl"] = opt(t.crl);
-    tls["ssl_cipher"] = opt(t.cipher);
+    tls["ssl_crl"] = null_if_empty(t.crl);
+    tls["ssl_cipher"] = null_if_empty(t.cipher);
     tls["tls_version"] = std::string(tls_version_name(t.min_version));
     tls["ssl_mode"] = std::string(ssl_mode_name(t.mode));
     tls["allow_unverified_server"] = t.allow_unverified_server;
     tls["expected_cert_cn"] = t.expected_cert_cn;
-    tls["ca_fingerprint"] = opt(t.ca_fingerprint);
-    tls["server_fingerprint"] = opt(t.server_fingerprint);
+    tls["ca_fingerprint"] = null_if_empty(t.ca_fingerprint);
+    tls["server_fingerprint"] = null_if_empty(t.server_fingerprint);
     tls["strict_permissions"] = t.strict_permissions;
     tls["expiry_warning_days"] = t.expiry_warning_days;
-    tls["ssl_cert_next"] = opt(t.cert_next);
-    tls["ssl_key_next"] = opt(t.key_next);
+    tls["ssl_cert_next"] = null_if_empty(t.cert_next);
+    tls["ssl_key_next"] = null_if_empty(t.key_next);
     j["tls"] = std::move(tls);
     nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
     for (const Warning& w : p.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});

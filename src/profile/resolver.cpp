@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <set>
 
-#include "tls/probe.hpp"
+#include "tls/policy.hpp"
 #include "verrou/error.hpp"
 #include "verrou/profile.hpp"
 
@@ -213,12 +213,13 @@ struct Resolver {
         return hex;
     }
 
-    /// ssl_cipher: each name checked against OpenSSL (tls/probe.hpp); kept as the canonical
-    /// ':'-joined list, so libmariadb and the probe only ever see names OpenSSL accepted.
-    std::string cipher_list(const Value& v, TlsVersion min_version) const {
+    /// ssl_cipher: each name checked against OpenSSL (tls/policy.hpp), once: the Profile keeps
+    /// the checked list in its policy, so libmariadb and the probe only ever see names OpenSSL
+    /// accepted.
+    tls::CipherList cipher_list(const Value& v, TlsVersion min_version) const {
         const std::string raw = resolve_text(tree, v, "ssl_cipher", KeyType::Text);
-        const tls::CipherListCheck check = tls::check_cipher_list(raw, min_version);
-        if (check.ok()) return tls::CipherList::join(check.list.all);
+        tls::CipherListCheck check = tls::check_cipher_list(raw, min_version);
+        if (check.ok()) return std::move(check.list);
         std::string problem = check.problem;
         if (check.unknown) {
             const auto& known = tls::known_cipher_names();
@@ -256,10 +257,10 @@ struct Resolver {
 
         profile.password = secret_ref_from(tree, section, "password_file", "password_env", "password_secret", "password");
         if (profile.password.kind == SecretRef::Kind::Inline) {
-            profile.warnings.push_back(
-                {"inline_secret", where_prefix(find("password")->where) +
+            profile.warnings.push_back(make_warning(
+                WarningCode::InlineSecret, where_prefix(find("password")->where) +
                                       "the password is written in the profile file; prefer password_file, "
-                                      "password_env or password_secret"});
+                                      "password_env or password_secret"));
         }
 
         TlsSettings& tls = profile.tls;
@@ -286,7 +287,10 @@ struct Resolver {
             }
         }
 
-        if (const Value* v = find("ssl_cipher")) tls.cipher = cipher_list(*v, tls.min_version);
+        tls::CipherList ciphers;
+        if (const Value* v = find("ssl_cipher")) ciphers = cipher_list(*v, tls.min_version);
+        tls.policy = std::make_shared<const tls::Policy>(tls.min_version, std::move(ciphers));
+        tls.cipher = tls.policy->cipher_text();
 
         tls.allow_unverified_server = boolean("allow_unverified_server", false);
         if (const Value* v = find("ssl_mode")) {
@@ -309,20 +313,20 @@ struct Resolver {
                          "REQUIRED encrypts but does not check who the server is; set "
                          "allow_unverified_server = true to accept that risk explicitly, or use VERIFY_IDENTITY");
                 }
-                profile.warnings.push_back(
-                    {"unverified_server", where_prefix(v->where) +
+                profile.warnings.push_back(make_warning(
+                    WarningCode::UnverifiedServer, where_prefix(v->where) +
                                               "ssl_mode = REQUIRED: the server's certificate is not verified "
-                                              "(allowed by allow_unverified_server)"});
+                                              "(allowed by allow_unverified_server)"));
             }
         }
 
         if (const Value* v = find("expected_cert_cn")) {
             tls.expected_cert_cn = resolve_text(tree, *v, "expected_cert_cn", KeyType::Text);
             if (tls.expected_cert_cn.empty()) {
-                profile.warnings.push_back({"cert_guard_disabled",
+                profile.warnings.push_back(make_warning(WarningCode::CertGuardDisabled,
                                             where_prefix(v->where) +
                                                 "expected_cert_cn is empty: the environment guard on the client "
-                                                "certificate is disabled"});
+                                                "certificate is disabled"));
             }
         } else {
             tls.expected_cert_cn = profile.user + "-" + env;

@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #endif
 
+#include "tls/policy.hpp"
 #include "tls/x509.hpp"
 #include "verrou/secret.hpp"
 
@@ -271,66 +272,6 @@ void classify_verify_failure(long result, const ProbeOptions& opt, ProbeResult& 
     }
 }
 
-bool is_cipher_name_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool is_tls13(const SSL_CIPHER* c) { return std::strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0; }
-
-/// The cipher of `ctx`'s list named exactly `name` (TLS 1.3 or not, as asked), or nullptr.
-const SSL_CIPHER* find_in(SSL_CTX* ctx, std::string_view name, bool tls13) {
-    STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx);
-    for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
-        const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
-        if (is_tls13(c) == tls13 && name == SSL_CIPHER_get_name(c)) return c;
-    }
-    return nullptr;
-}
-
-SslCtxPtr scratch_ctx() {
-    SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
-    if (!ctx) throw Error(Code::Crypto, "SSL_CTX_new failed: " + last_openssl_error());
-    return ctx;
-}
-
-// Every suite and cipher this OpenSSL can use, with the IANA names: suggestions only (the check
-// itself asks OpenSSL about each name).
-constexpr const char* kAllTls13 =
-    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
-    "TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256";
-
-struct KnownCiphers {
-    std::vector<std::string> names;
-    std::vector<std::pair<std::string, std::string>> iana;  // IANA name → OpenSSL name (TLS 1.2)
-};
-
-const KnownCiphers& known_ciphers() {
-    static const KnownCiphers known = [] {
-        KnownCiphers k;
-        SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
-        if (ctx) {
-            SSL_CTX_set_ciphersuites(ctx.get(), kAllTls13);
-            SSL_CTX_set_cipher_list(ctx.get(), "ALL:COMPLEMENTOFALL");
-            STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx.get());
-            for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
-                const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
-                k.names.emplace_back(SSL_CIPHER_get_name(c));
-                const char* std_name = SSL_CIPHER_standard_name(c);
-                if (std_name && !is_tls13(c)) k.iana.emplace_back(std_name, SSL_CIPHER_get_name(c));
-            }
-        }
-        ERR_clear_error();
-        return k;
-    }();
-    return known;
-}
-
 }  // namespace
 
 std::string sanitize_server_text(std::string_view text, std::size_t max_bytes) {
@@ -362,108 +303,7 @@ std::string sanitize_server_text(std::string_view text, std::size_t max_bytes) {
     return out;
 }
 
-bool CipherList::allows(std::string_view negotiated) const {
-    return std::find(all.begin(), all.end(), negotiated) != all.end();
-}
-
-std::string CipherList::join(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ":") + n;
-    return out;
-}
-
-const std::vector<std::string>& known_cipher_names() { return known_ciphers().names; }
-
-CipherListCheck check_cipher_list(std::string_view text, TlsVersion min_version) {
-    CipherListCheck r;
-    const auto refuse = [&](Code code, std::string_view name, const std::string& problem) {
-        r.failure = code;
-        r.bad_name = std::string(name);
-        r.problem = problem;
-        r.list = {};
-        return r;
-    };
-    if (trim(text).empty()) {
-        return refuse(Code::ConfigInvalidValue, "",
-                      "the cipher list is empty; leave ssl_cipher out to use OpenSSL's default ciphers");
-    }
-    SslCtxPtr ctx = scratch_ctx();
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t colon = text.find(':', start);
-        const std::string_view name =
-            trim(text.substr(start, colon == std::string_view::npos ? text.npos : colon - start));
-        if (name.empty()) {
-            return refuse(Code::ConfigInvalidValue, name,
-                          "empty cipher name in '" + std::string(text) + "' (two ':' in a row, or a ':' at an end)");
-        }
-        if (!std::all_of(name.begin(), name.end(), is_cipher_name_char)) {
-            return refuse(Code::ConfigInvalidValue, name,
-                          "'" + std::string(name) + "' is not a cipher name: list exact OpenSSL cipher names "
-                          "separated by ':' (cipher-string syntax such as '!', '+', '@', ',' or spaces inside a "
-                          "name is not accepted)");
-        }
-        const std::string n(name);
-        const SSL_CIPHER* found = nullptr;
-        bool tls13 = false;
-        ERR_clear_error();
-        if (SSL_CTX_set_ciphersuites(ctx.get(), n.c_str()) == 1 && (found = find_in(ctx.get(), n, true))) {
-            tls13 = true;
-        } else {
-            ERR_clear_error();
-            SSL_CTX_set_ciphersuites(ctx.get(), "");  // only TLS 1.2 names left in the list
-            if (SSL_CTX_set_cipher_list(ctx.get(), n.c_str()) == 1) {
-                found = find_in(ctx.get(), n, false);
-                const int selected = sk_SSL_CIPHER_num(SSL_CTX_get_ciphers(ctx.get()));
-                if (!found || selected != 1) {
-                    ERR_clear_error();
-                    return refuse(Code::ConfigInvalidValue, name,
-                                  "'" + n + "' is a cipher-string keyword (it selects " + std::to_string(selected) +
-                                      (selected == 1 ? " cipher" : " ciphers") +
-                                      "), not a cipher name: list the ciphers themselves, separated by ':'");
-                }
-            }
-        }
-        ERR_clear_error();
-        if (!found) {
-            for (const auto& [iana, openssl] : known_ciphers().iana) {
-                if (iana == n) {
-                    return refuse(Code::ConfigInvalidValue, name,
-                                  "'" + n + "' is the IANA name of a TLS 1.2 cipher; OpenSSL (and verrou) call it '" +
-                                      openssl + "'");
-                }
-            }
-            r.unknown = true;
-            return refuse(Code::ConfigInvalidValue, name,
-                          "unknown cipher '" + n + "': " + OpenSSL_version(OPENSSL_VERSION) +
-                              " offers no cipher of that name");
-        }
-        if (SSL_CIPHER_get_cipher_nid(found) == NID_undef) {
-            return refuse(Code::ConfigUnsafe, name, "'" + n + "' does not encrypt (NULL cipher): it would send the "
-                                                    "login and all data in clear text");
-        }
-        if (SSL_CIPHER_get_auth_nid(found) == NID_auth_null) {
-            return refuse(Code::ConfigUnsafe, name, "'" + n + "' is anonymous (no server certificate): anyone on the "
-                                                    "path could impersonate the server");
-        }
-        if (!tls13 && min_version == TlsVersion::Tls13) {
-            return refuse(Code::ConfigInvalidValue, name,
-                          "'" + n + "' is a TLS 1.2 cipher, but the minimum TLS version is TLSv1.3 (tls_version, "
-                          "also the default), so it could never be used: keep only TLS 1.3 suites "
-                          "(TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256) "
-                          "or set tls_version = TLSv1.2");
-        }
-        if (!r.list.allows(n)) {
-            r.list.all.push_back(n);
-            (tls13 ? r.list.tls13 : r.list.tls12).push_back(n);
-        }
-        if (colon == std::string_view::npos) break;
-        start = colon + 1;
-    }
-    return r;
-}
-
-ProbeOptions probe_options_for(const Profile& profile) {
+ProbeOptions probe_options_for(const Profile& profile, std::shared_ptr<const Policy> policy) {
     ProbeOptions o;
     o.host = profile.host;
     o.port = profile.port;
@@ -471,15 +311,119 @@ ProbeOptions probe_options_for(const Profile& profile) {
     o.ca_file = profile.tls.ca;
     o.crl_file = profile.tls.crl;
     o.mode = profile.tls.mode;
-    o.min_version = profile.tls.min_version;
     o.server_fingerprint = profile.tls.server_fingerprint;
-    o.cipher = profile.tls.cipher;
+    try {
+        o.policy = policy ? std::move(policy) : policy_of(profile.tls);
+    } catch (const Error& e) {
+        o.policy_error = e;  // a Profile built in code with a bad ssl_cipher: the probe says so
+    }
     return o;
 }
+
+namespace {
+
+/// The probe's SSL_CTX: the policy, verification left to after the handshake (its verdict is
+/// read then and explained), the profile's CA and CRL. nullptr + `r.failure` when the CA fails.
+SslCtxPtr probe_context(const ProbeOptions& opt, const Policy& policy, ProbeResult& r) {
+    SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+    if (!ctx) throw Error(Code::Crypto, "SSL_CTX_new failed: " + last_openssl_error());
+    policy.apply_to_probe(ctx.get());
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);  // verdict read after the handshake
+    if (SSL_CTX_load_verify_locations(ctx.get(), opt.ca_file.c_str(), nullptr) != 1) {
+        r.failure = Code::CertParse;
+        r.message = "cannot load the CA file " + opt.ca_file + ": " + last_openssl_error();
+        return nullptr;
+    }
+    if (!opt.crl_file.empty()) {
+        X509_STORE* store = SSL_CTX_get_cert_store(ctx.get());
+        if (X509_STORE_load_file(store, opt.crl_file.c_str()) == 1) {
+            X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+        } else {
+            ERR_clear_error();
+        }
+    }
+    return ctx;
+}
+
+/// An SSL over `sock` (through the SIGPIPE-free, deadline-bound BIO), with SNI and, under
+/// VERIFY_IDENTITY, the host name or IP address the certificate must carry.
+SslPtr probe_ssl(SSL_CTX* ctx, net::TcpSocket& sock, const ProbeOptions& opt) {
+    SslPtr ssl(SSL_new(ctx));
+    if (!ssl) throw Error(Code::Crypto, "SSL_new failed: " + last_openssl_error());
+    const BIO_METHOD* method = socket_bio_method();
+    BIO* bio = method ? BIO_new(method) : nullptr;
+    if (bio == nullptr) throw Error(Code::Crypto, "cannot create the socket BIO: " + last_openssl_error());
+    BIO_set_data(bio, &sock);          // the caller keeps `sock` alive longer than `ssl`
+    SSL_set_bio(ssl.get(), bio, bio);  // `ssl` owns the BIO from here on
+    const bool ip = is_ip_literal(opt.host);
+    if (!ip) SSL_set_tlsext_host_name(ssl.get(), opt.host.c_str());
+    if (opt.mode == SslMode::VerifyIdentity) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl.get());
+        if (ip) {
+            X509_VERIFY_PARAM_set1_ip_asc(param, opt.host.c_str());
+        } else {
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            SSL_set1_host(ssl.get(), opt.host.c_str());
+        }
+    }
+    return ssl;
+}
+
+/// SSL_connect failed: a timeout is the socket's, anything else is explained by the policy
+/// from OpenSSL's reason codes (the socket adds how and when the server hung up).
+void explain_handshake_failure(const net::TcpSocket& sock, const Policy& policy, ProbeResult& r) {
+    if (sock.failure_code() == Code::NetworkTimeout) throw Error(Code::NetworkTimeout, sock.failure_message());
+    const OpenSslErrors errors = take_openssl_errors();
+    std::string cause = errors.last_text;
+    if (sock.failure_code() != Code::Ok && !sock.failure_message().empty()) {
+        cause = sock.failure_message() + (errors.last_text.empty() ? std::string() : " (" + errors.last_text + ")");
+    }
+    const Error e = policy.explain_handshake_failure(errors.codes, errors.last_text, cause, r.peer_address);
+    r.failure = e.code();
+    r.message = e.what();
+}
+
+/// After the handshake: the chain, then the verdicts in order — verification, the SHA-256 pin,
+/// the policy's judgement of the negotiated version and cipher.
+void judge_peer(SSL* ssl, const ProbeOptions& opt, const Policy& policy, ProbeResult& r) {
+    r.handshake_done = true;
+    r.tls_version = SSL_get_version(ssl);
+    r.cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl));
+    if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
+        for (int i = 0; i < sk_X509_num(chain); ++i) r.server_chain.push_back(sanitized(describe(sk_X509_value(chain, i))));
+    }
+    X509Ptr leaf(SSL_get1_peer_certificate(ssl));
+    if (!leaf) {
+        r.failure = Code::TlsUntrustedServer;
+        r.message = "the server at " + r.peer_address + " presented no certificate";
+        return;
+    }
+    r.leaf_sha1 = fingerprint_sha1(leaf.get());
+    if (r.server_chain.empty()) r.server_chain.push_back(sanitized(describe(leaf.get())));
+
+    const long verdict = SSL_get_verify_result(ssl);
+    if (opt.mode != SslMode::Required && verdict != X509_V_OK) {
+        classify_verify_failure(verdict, opt, r);
+    } else if (!opt.server_fingerprint.empty() &&
+               !constant_time_equal(fingerprint_sha256(leaf.get()), opt.server_fingerprint)) {
+        r.failure = Code::TlsServerPinMismatch;
+        r.message = "server certificate " + r.server_chain.front().subject + " has SHA-256 fingerprint " +
+                    r.server_chain.front().sha256_fingerprint + ", but the profile pins " + opt.server_fingerprint +
+                    " (server_fingerprint)";
+    } else if (auto refusal = policy.refuse_session(SSL_version(ssl), r.tls_version, r.cipher, r.peer_address)) {
+        r.failure = refusal->code();
+        r.message = refusal->what();
+    }
+}
+
+}  // namespace
 
 ProbeResult probe_server(const ProbeOptions& opt) {
     ProbeResult r;
     try {
+        if (opt.policy_error) throw *opt.policy_error;
+        const std::shared_ptr<const Policy> policy =
+            opt.policy ? opt.policy : std::make_shared<const Policy>(TlsVersion::Tls13, CipherList{});
         auto sock = net::TcpSocket::connect(opt.host, opt.port, opt.timeout_seconds);
         r.tcp_connected = true;
         r.peer_address = sock.peer_address();
@@ -498,126 +442,16 @@ ProbeResult probe_server(const ProbeOptions& opt) {
         sock.set_phase("while sending the SSLRequest");
         send_ssl_request(sock);
 
-        SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
-        if (!ctx) throw Error(Code::Crypto, "SSL_CTX_new failed: " + last_openssl_error());
-        // Accept TLS 1.2 in the probe so that a too-old server is reported as such instead of
-        // as a bare handshake failure; the profile's minimum is checked below.
-        SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-        SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);  // verdict read after the handshake
-        // The profile's ssl_cipher, as Connection::open applies it: only its TLS 1.3 suites (none
-        // when it names only TLS 1.2 ciphers); its TLS 1.2 names, or OpenSSL's default TLS 1.2 list
-        // when it names none, so that a TLS 1.2-only server is described instead of a bare
-        // handshake failure. The negotiated cipher is checked against the list below.
-        CipherList ciphers;
-        if (!opt.cipher.empty()) {
-            CipherListCheck check = check_cipher_list(opt.cipher, opt.min_version);
-            if (!check.ok()) {
-                r.failure = check.failure;
-                r.message = "ssl_cipher: " + check.problem;
-                return r;
-            }
-            ciphers = std::move(check.list);
-            const std::string tls13 = CipherList::join(ciphers.tls13);
-            const std::string tls12 = CipherList::join(ciphers.tls12);
-            if (SSL_CTX_set_ciphersuites(ctx.get(), tls13.c_str()) != 1 ||
-                (!tls12.empty() && SSL_CTX_set_cipher_list(ctx.get(), tls12.c_str()) != 1)) {
-                throw Error(Code::Crypto, "OpenSSL refused the checked ssl_cipher list " + opt.cipher + ": " +
-                                              last_openssl_error());
-            }
-        }
-        if (SSL_CTX_load_verify_locations(ctx.get(), opt.ca_file.c_str(), nullptr) != 1) {
-            r.failure = Code::CertParse;
-            r.message = "cannot load the CA file " + opt.ca_file + ": " + last_openssl_error();
-            return r;
-        }
-        if (!opt.crl_file.empty()) {
-            X509_STORE* store = SSL_CTX_get_cert_store(ctx.get());
-            if (X509_STORE_load_file(store, opt.crl_file.c_str()) == 1) {
-                X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
-            } else {
-                ERR_clear_error();
-            }
-        }
-        SslPtr ssl(SSL_new(ctx.get()));
-        if (!ssl) throw Error(Code::Crypto, "SSL_new failed: " + last_openssl_error());
-        const BIO_METHOD* method = socket_bio_method();
-        BIO* bio = method ? BIO_new(method) : nullptr;
-        if (bio == nullptr) throw Error(Code::Crypto, "cannot create the socket BIO: " + last_openssl_error());
-        BIO_set_data(bio, &sock);              // `sock` outlives `ssl` (declared before it)
-        SSL_set_bio(ssl.get(), bio, bio);      // `ssl` owns the BIO from here on
+        SslCtxPtr ctx = probe_context(opt, *policy, r);
+        if (!ctx) return r;
+        SslPtr ssl = probe_ssl(ctx.get(), sock, opt);
         sock.set_phase("in the TLS handshake");
-        const bool ip = is_ip_literal(opt.host);
-        if (!ip) SSL_set_tlsext_host_name(ssl.get(), opt.host.c_str());
-        if (opt.mode == SslMode::VerifyIdentity) {
-            X509_VERIFY_PARAM* param = SSL_get0_param(ssl.get());
-            if (ip) {
-                X509_VERIFY_PARAM_set1_ip_asc(param, opt.host.c_str());
-            } else {
-                X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-                SSL_set1_host(ssl.get(), opt.host.c_str());
-            }
-        }
         ERR_clear_error();
         if (SSL_connect(ssl.get()) != 1) {
-            if (sock.failure_code() == Code::NetworkTimeout) throw Error(Code::NetworkTimeout, sock.failure_message());
-            const std::string why = last_openssl_error();
-            // The server hung up (reset, EPIPE, end of stream): the socket says how and when.
-            std::string cause = why;
-            if (sock.failure_code() != Code::Ok && !sock.failure_message().empty()) {
-                cause = sock.failure_message() + (why.empty() ? std::string() : " (" + why + ")");
-            }
-            r.failure = Code::TlsHandshake;
-            r.message = "TLS handshake with " + r.peer_address + " failed: " + (cause.empty() ? "connection closed" : cause);
-            const bool no_common_cipher = why.find("handshake failure") != std::string::npos ||
-                                          why.find("no shared cipher") != std::string::npos ||
-                                          why.find("no ciphers available") != std::string::npos;
-            if (!ciphers.empty() && no_common_cipher) {
-                r.message += "; the profile allows only the ciphers " + CipherList::join(ciphers.all) +
-                             " (ssl_cipher): the server probably accepts none of them";
-            } else if (why.find("protocol version") != std::string::npos ||
-                       why.find("unsupported protocol") != std::string::npos) {
-                r.failure = Code::TlsVersionTooLow;
-                r.message = "the server at " + r.peer_address + " offers no TLS version verrou accepts (" + why + ")";
-            }
+            explain_handshake_failure(sock, *policy, r);
             return r;
         }
-        r.handshake_done = true;
-        r.tls_version = SSL_get_version(ssl.get());
-        r.cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl.get()));
-        if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get())) {
-            for (int i = 0; i < sk_X509_num(chain); ++i) {
-                r.server_chain.push_back(sanitized(describe(sk_X509_value(chain, i))));
-            }
-        }
-        X509Ptr leaf(SSL_get1_peer_certificate(ssl.get()));
-        if (!leaf) {
-            r.failure = Code::TlsUntrustedServer;
-            r.message = "the server at " + r.peer_address + " presented no certificate";
-            return r;
-        }
-        r.leaf_sha1 = fingerprint_sha1(leaf.get());
-        if (r.server_chain.empty()) r.server_chain.push_back(sanitized(describe(leaf.get())));
-
-        const long verdict = SSL_get_verify_result(ssl.get());
-        if (opt.mode != SslMode::Required && verdict != X509_V_OK) {
-            classify_verify_failure(verdict, opt, r);
-        } else if (!opt.server_fingerprint.empty() &&
-                   !constant_time_equal(fingerprint_sha256(leaf.get()), opt.server_fingerprint)) {
-            r.failure = Code::TlsServerPinMismatch;
-            r.message = "server certificate " + r.server_chain.front().subject + " has SHA-256 fingerprint " +
-                        r.server_chain.front().sha256_fingerprint + ", but the profile pins " +
-                        opt.server_fingerprint + " (server_fingerprint)";
-        } else if (SSL_version(ssl.get()) < static_cast<int>(opt.min_version)) {
-            r.failure = Code::TlsVersionTooLow;
-            r.message = "the server at " + r.peer_address + " negotiated " + r.tls_version +
-                        ", below the profile's minimum " + std::string(tls_version_name(opt.min_version)) +
-                        " (tls_version); upgrade the server's TLS configuration";
-        } else if (!ciphers.empty() && !ciphers.allows(r.cipher)) {
-            r.failure = Code::TlsHandshake;
-            r.message = "the server at " + r.peer_address + " negotiated " + r.tls_version + " with the cipher " +
-                        r.cipher + ", which the profile does not allow (ssl_cipher: " +
-                        CipherList::join(ciphers.all) + ")";
-        }
+        judge_peer(ssl.get(), opt, *policy, r);
         sock.set_phase("while closing TLS");
         SSL_shutdown(ssl.get());  // best effort: its failure (or the deadline) changes no verdict
     } catch (const Error& e) {

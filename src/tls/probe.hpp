@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,38 +26,8 @@
 
 namespace verrou::tls {
 
-// ---- ssl_cipher: the profile's list of allowed ciphers, checked against this OpenSSL ----
-
-/// A checked ssl_cipher list: exact OpenSSL names, in the profile's order, without duplicates.
-struct CipherList {
-    std::vector<std::string> tls13;  // TLS 1.3 suites (TLS_AES_256_GCM_SHA384, ...)
-    std::vector<std::string> tls12;  // TLS 1.2 cipher names (ECDHE-ECDSA-AES256-GCM-SHA384, ...)
-    std::vector<std::string> all;    // both, in the profile's order
-
-    bool empty() const noexcept { return all.empty(); }
-    bool allows(std::string_view negotiated) const;
-    /// ':'-joined: all(), or only one half (libmariadb can restrict only one, see connection.cpp).
-    static std::string join(const std::vector<std::string>& names);
-};
-
-struct CipherListCheck {
-    CipherList list;
-    Code failure = Code::Ok;  // CONFIG_INVALID_VALUE, or CONFIG_UNSAFE for NULL / anonymous ciphers
-    std::string bad_name;     // the offending entry
-    bool unknown = false;     // OpenSSL does not know bad_name: a "did you mean" helps
-    std::string problem;      // plain words, naming bad_name; no location (the caller adds it)
-    bool ok() const noexcept { return failure == Code::Ok; }
-};
-
-/// Checks `text`, a ':'-separated list of cipher names (spaces around names ignored), name by
-/// name against this build of OpenSSL on a scratch SSL_CTX: a TLS 1.3 suite must be accepted by
-/// SSL_CTX_set_ciphersuites, a TLS 1.2 name by SSL_CTX_set_cipher_list as exactly that one
-/// cipher (so cipher-string keywords such as HIGH or !aNULL are refused, and an unknown name is
-/// never silently dropped). Under a TLS 1.3 minimum a TLS 1.2 name could never be used: refused.
-CipherListCheck check_cipher_list(std::string_view text, TlsVersion min_version);
-
-/// Every cipher name this OpenSSL knows (TLS 1.3 suites and TLS 1.2 names), for suggestions.
-const std::vector<std::string>& known_cipher_names();
+class Policy;  // tls/policy.hpp (not included here: it brings OpenSSL's headers, which on Windows
+               // must come after the socket headers, see probe.cpp)
 
 struct ProbeOptions {
     std::string host;
@@ -64,9 +36,10 @@ struct ProbeOptions {
     std::string ca_file;
     std::string crl_file;                 // also checks the server certificate against it
     SslMode mode = SslMode::VerifyIdentity;
-    TlsVersion min_version = TlsVersion::Tls13;
     std::string server_fingerprint;       // SHA-256 pin (upper hex), or ""
-    std::string cipher;                   // ssl_cipher list (checked by check_cipher_list), or ""
+    std::shared_ptr<const Policy> policy; // minimum version and ssl_cipher; null: TLS 1.3 minimum,
+                                          // OpenSSL's default ciphers
+    std::optional<Error> policy_error;    // the profile's policy did not parse: the probe reports it
 };
 
 struct ProbeResult {
@@ -97,13 +70,13 @@ struct ProbeResult {
 /// (server_version, the chain's names, message) have been through it.
 std::string sanitize_server_text(std::string_view text, std::size_t max_bytes = 200);
 
-/// Never throws for network or TLS problems: they end up in `failure`/`message`. With a
-/// `cipher` list the probe offers only those ciphers (TLS 1.3 suites; TLS 1.2 names, or the
-/// default TLS 1.2 list when it names none, so that a TLS 1.2 server is still described) and
-/// refuses a negotiated cipher outside the list, as Connection::open does.
+/// Never throws for network or TLS problems: they end up in `failure`/`message`. The policy
+/// is applied as Policy::apply_to_probe says, and the negotiated session judged by
+/// Policy::refuse_session, as Connection::open judges its own.
 ProbeResult probe_server(const ProbeOptions& options);
 
-/// Probe options from a profile's connection and TLS settings.
-ProbeOptions probe_options_for(const Profile& profile);
+/// Probe options from a profile's connection and TLS settings, with `policy` when the caller
+/// already holds it (else the profile's, parsed again only when it no longer matches).
+ProbeOptions probe_options_for(const Profile& profile, std::shared_ptr<const Policy> policy = nullptr);
 
 }  // namespace verrou::tls

@@ -2,32 +2,21 @@
 // network traffic, so a support technician reads "client certificate /x/app.crt expired on
 // 2026-11-12T07:21:21Z (10 days ago)" instead of a bare handshake failure.
 //
-// Shape: every check appends a CheckFinding. A check whose input failed (an unparsable
-// certificate, an unreadable CA) is skipped rather than reported as a second failure, so the
-// first failure is always the root cause. Errors thrown by the small helpers below are
-// verrou::Error values turned into findings by `attempt`.
+// This file walks the checks (tls/checks.hpp: one file per concern) for the CA, the CRL and
+// each certificate/key pair, chooses between ssl_cert and ssl_cert_next, and reports.
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
-#include <sys/stat.h>
-
-#include "common/pem_no_prompt.hpp"
-#include "secret/file_read.hpp"
+#include "tls/checks.hpp"
 #include "tls/x509.hpp"
 #include "verrou/certificate.hpp"
 #include "verrou/error.hpp"
@@ -46,459 +35,11 @@ std::string_view check_status_name(CheckStatus s) noexcept {
 
 namespace {
 
-using tls::BioPtr;
-using tls::EvpPkeyPtr;
-using tls::X509CrlPtr;
+using namespace validator_detail;
 using tls::X509Ptr;
 using tls::X509StoreCtxPtr;
 using tls::X509StorePtr;
-
-// PEM files are small; anything bigger is not what the profile meant (and would otherwise
-// be read whole into memory).
-constexpr std::size_t kMaxPemBytes = 1024 * 1024;
-constexpr long long kDay = 86400;
-
-// ---- small text helpers -----------------------------------------------------------------
-
-std::string plural(long long n, std::string_view unit) {
-    return std::to_string(n) + " " + std::string(unit) + (n == 1 || n == -1 ? "" : "s");
-}
-
-// "9 days", "2 hours 59 minutes", "42 seconds" for an absolute number of seconds.
-std::string human_duration(long long seconds) {
-    if (seconds < 0) seconds = -seconds;
-    if (seconds >= kDay) return plural(seconds / kDay, "day");
-    if (seconds >= 3600) {
-        const long long minutes = (seconds % 3600) / 60;
-        return plural(seconds / 3600, "hour") + (minutes ? " " + plural(minutes, "minute") : "");
-    }
-    if (seconds >= 60) return plural(seconds / 60, "minute");
-    return plural(seconds, "second");
-}
-
-std::string now_iso8601() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-#ifdef _WIN32
-    gmtime_s(&tm, &now);
-#else
-    gmtime_r(&now, &tm);
-#endif
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-// Signed seconds from now to `t`; ASN1_TIME_diff works in UTC on both sides.
-long long seconds_from_now(const ASN1_TIME* t) {
-    int days = 0;
-    int secs = 0;
-    if (t == nullptr || ASN1_TIME_diff(&days, &secs, nullptr, t) != 1) return 0;
-    return static_cast<long long>(days) * kDay + secs;
-}
-
-std::string iso8601(const ASN1_TIME* t) {
-    std::tm tm{};
-    if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return "?";
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string with_openssl_reason(std::string message) {
-    const std::string reason = tls::last_openssl_error();
-    if (!reason.empty()) message += " (" + reason + ")";
-    return message;
-}
-
-// ---- findings ---------------------------------------------------------------------------
-
-CheckFinding finding(std::string_view check, CheckStatus status, Code code, std::string message) {
-    CheckFinding f;
-    f.check = std::string(check);
-    f.status = status;
-    f.code = code;
-    f.message = std::move(message);
-    return f;
-}
-
-CheckFinding ok(std::string_view check, std::string message) {
-    return finding(check, CheckStatus::Ok, Code::Ok, std::move(message));
-}
-
-CheckFinding failed(std::string_view check, Code code, std::string message) {
-    return finding(check, CheckStatus::Failed, code, std::move(message));
-}
-
-bool any_failed(const std::vector<CheckFinding>& findings) {
-    return std::any_of(findings.begin(), findings.end(),
-                       [](const CheckFinding& f) { return f.status == CheckStatus::Failed; });
-}
-
-const CheckFinding* first_failed(const std::vector<CheckFinding>& findings) {
-    for (const auto& f : findings)
-        if (f.status == CheckStatus::Failed) return &f;
-    return nullptr;
-}
-
-// Runs `step`; a verrou::Error becomes a Failed finding (message prefixed with `prefix`,
-// usually the profile key) and the result is empty, so dependent checks can be skipped.
-template <typename F>
-auto attempt(std::vector<CheckFinding>& out, std::string_view check, std::string_view prefix, F&& step)
-    -> std::optional<std::invoke_result_t<F>> {
-    try {
-        return step();
-    } catch (const Error& e) {
-        std::string message = prefix.empty() ? std::string(e.message())
-                                             : std::string(prefix) + ": " + std::string(e.message());
-        out.push_back(failed(check, e.code(), std::move(message)));
-        return std::nullopt;
-    }
-}
-
-// ---- files ------------------------------------------------------------------------------
-
-// PEM files are read with the same reader as secret files (secret/file_read.hpp): a private
-// key never passes through an std::ifstream buffer, a stack chunk or a growing std::string
-// that would be freed without being wiped.
-SecretBuffer read_pem_secret(const std::string& path) {
-    using secret_detail::FileReadStatus;
-    if (path.empty()) throw Error(Code::CertFileMissing, "not set in the profile");
-    secret_detail::FileReadResult r = secret_detail::read_file_wiped(path, kMaxPemBytes, /*regular_only=*/false);
-    switch (r.status) {
-        case FileReadStatus::Ok: break;
-        case FileReadStatus::NotFound: throw Error(Code::CertFileMissing, "file " + path + " does not exist");
-        case FileReadStatus::StatFailed: throw Error(Code::CertUnreadable, "cannot access " + path + ": " + r.reason);
-        case FileReadStatus::IsDirectory: throw Error(Code::CertUnreadable, path + " is a directory, not a file");
-        case FileReadStatus::NotRegular:  // not asked for (regular_only is false)
-        case FileReadStatus::OpenFailed: throw Error(Code::CertUnreadable, "cannot read " + path + ": " + r.reason);
-        case FileReadStatus::TooLarge: throw Error(Code::CertUnreadable, path + " is larger than 1 MiB; not a PEM file");
-        case FileReadStatus::ReadFailed:
-            throw Error(Code::CertUnreadable, "error while reading " + path + ": " + r.reason);
-    }
-    if (r.data.empty()) throw Error(Code::CertParse, path + " is empty");
-    return std::move(r.data);
-}
-
-// Certificates, CAs and CRLs are public.
-std::string read_pem_file(const std::string& path) { return std::string(read_pem_secret(path).view()); }
-
-// A private key is secret material: it stays in a buffer that wipes itself.
-SecretBuffer read_key_file(const std::string& path) { return read_pem_secret(path); }
-
-BioPtr memory_bio(std::string_view data) {
-    BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    if (!bio) throw Error(Code::OutOfMemory, "BIO_new_mem_buf failed");
-    return bio;
-}
-
-// ---- passphrases: never a prompt --------------------------------------------------------
-
-// OpenSSL's default PEM callback asks "Enter PEM pass phrase:" on the terminal. Every PEM
-// read below passes this callback instead: it hands over the resolved passphrase (or none)
-// and records that OpenSSL asked, which is how an encrypted key is recognised.
-struct PassphraseRequest {
-    const SecretBuffer* passphrase = nullptr;
-    bool asked = false;
-};
-
-int passphrase_callback(char* buf, int size, int /*rwflag*/, void* userdata) {
-    auto* request = static_cast<PassphraseRequest*>(userdata);
-    if (request == nullptr) return 0;
-    request->asked = true;
-    if (request->passphrase == nullptr || request->passphrase->empty()) return 0;
-    const std::size_t len = request->passphrase->size();
-    if (size < 0 || len > static_cast<std::size_t>(size)) return 0;
-    std::memcpy(buf, request->passphrase->c_str(), len);
-    return static_cast<int>(len);
-}
-
-// For certificates and CRLs, which are never encrypted: refuse rather than prompt.
-// ---- certificates -------------------------------------------------------------------------
-
-std::vector<X509Ptr> parse_certificates(std::string_view pem, const std::string& path) {
-    BioPtr bio = memory_bio(pem);
-    std::vector<X509Ptr> certs;
-    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, common::pem_no_prompt, nullptr)) {
-        certs.emplace_back(cert);
-    }
-    const std::string reason = tls::last_openssl_error();  // also clears the end-of-file error
-    if (certs.empty()) {
-        std::string message = path + " holds no PEM certificate";
-        if (pem.find("PRIVATE KEY-----") != std::string_view::npos) {
-            message += ": it looks like a private key (are ssl_cert and ssl_key swapped?)";
-        } else if (!reason.empty()) {
-            message += " (" + reason + ")";
-        }
-        throw Error(Code::CertParse, message);
-    }
-    return certs;
-}
-
-struct Timing {
-    long long seconds_left = 0;         // until notAfter; negative once expired
-    long long seconds_until_valid = 0;  // until notBefore; > 0 when not yet valid
-};
-
-Timing timing_of(X509* cert) {
-    return {seconds_from_now(X509_get0_notAfter(cert)), seconds_from_now(X509_get0_notBefore(cert))};
-}
-
-struct ValidityState {
-    bool expired = false;
-    bool not_yet_valid = false;
-    bool expiring = false;  // inside the expiry warning window
-};
-
-// `label` is "client certificate", "CA certificate"...; `renew_hint` ends the warning.
-CheckFinding validity_finding(std::string_view check, std::string_view label, const CertificateInfo& info,
-                              const Timing& t, int warning_days, std::string_view renew_hint,
-                              ValidityState& state) {
-    const std::string who = std::string(label) + " " + info.path;
-    if (t.seconds_until_valid > 0) {
-        state.not_yet_valid = true;
-        std::string message = who + " is not valid before " + info.not_before + " (in " +
-                              human_duration(t.seconds_until_valid) + ")";
-        if (t.seconds_until_valid < kDay) {
-            // A certificate issued "in the future" by a few hours is almost always a clock
-            // that is off, here or on the CA that signed it; waiting is not the fix.
-            message += "; less than a day ahead, this is probably a clock problem: check the clock "
-                       "of this machine (now " + now_iso8601() + ") or of the CA that issued it";
-        }
-        return failed(check, Code::CertNotYetValid, std::move(message));
-    }
-    if (t.seconds_left <= 0) {
-        state.expired = true;
-        return failed(check, Code::CertExpired,
-                      who + " expired on " + info.not_after + " (" + human_duration(t.seconds_left) + " ago)");
-    }
-    if (warning_days > 0 && t.seconds_left < static_cast<long long>(warning_days) * kDay) {
-        state.expiring = true;
-        std::string message = who + " expires on " + info.not_after + " (in " +
-                              human_duration(t.seconds_left) + ", inside the warning window of " +
-                              plural(warning_days, "day") + ")";
-        if (!renew_hint.empty()) message += "; " + std::string(renew_hint);
-        return finding(check, CheckStatus::Warning, Code::CertExpired, std::move(message));
-    }
-    return ok(check, who + " is valid from " + info.not_before + " until " + info.not_after + " (" +
-                         human_duration(t.seconds_left) + " left)");
-}
-
-// ---- the CA, its pin and the CRL ----------------------------------------------------------
-
-struct CaMaterial {
-    std::string path;
-    std::vector<X509Ptr> certs;  // the whole ssl_ca bundle; the first one is "the" CA
-    CertificateInfo info;
-    X509* first() const { return certs.front().get(); }
-};
-
-std::string normalize_fingerprint(std::string_view pin) {
-    std::string out;
-    for (char c : pin) {
-        if (c == ':' || c == ' ') continue;
-        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    }
-    return out;
-}
-
-std::optional<CaMaterial> load_ca(const TlsSettings& tls, std::vector<CheckFinding>& out) {
-    auto pem = attempt(out, "files", "ssl_ca", [&] { return read_pem_file(tls.ca); });
-    if (!pem) return std::nullopt;
-    out.push_back(ok("files", "ssl_ca: " + tls.ca + " is readable"));
-    auto certs = attempt(out, "ca", "ssl_ca", [&] { return parse_certificates(*pem, tls.ca); });
-    if (!certs) return std::nullopt;
-
-    CaMaterial ca;
-    ca.path = tls.ca;
-    ca.certs = std::move(*certs);
-    ca.info = tls::describe(ca.first(), tls.ca);
-    std::string summary = "CA certificate " + tls.ca + ": subject '" + ca.info.subject + "', SHA-256 " +
-                          ca.info.sha256_fingerprint;
-    if (ca.certs.size() > 1) summary += " (+" + std::to_string(ca.certs.size() - 1) + " more in the bundle)";
-    if (!ca.info.is_ca) {
-        out.push_back(finding("ca", CheckStatus::Warning, Code::CertUntrusted,
-                              summary + "; it is not a CA certificate (no basicConstraints CA:TRUE), "
-                              "so no client certificate can chain to it"));
-    } else {
-        out.push_back(ok("ca", summary));
-    }
-    ValidityState state;
-    out.push_back(validity_finding("ca", "CA certificate", ca.info, timing_of(ca.first()),
-                                   tls.expiry_warning_days, "ask the PKI team for the renewed CA", state));
-    return ca;
-}
-
-void check_ca_pin(const TlsSettings& tls, const CaMaterial& ca, std::vector<CheckFinding>& out) {
-    if (tls.ca_fingerprint.empty()) return;
-    const std::string expected = normalize_fingerprint(tls.ca_fingerprint);
-    const std::string& actual = ca.info.sha256_fingerprint;
-    // Constant time although a pin is not secret: no reason to leak how much of it matched.
-    if (constant_time_equal(actual, expected)) {
-        out.push_back(ok("ca_pin", "CA certificate " + ca.path + " matches the pinned SHA-256 fingerprint"));
-        return;
-    }
-    out.push_back(failed("ca_pin", Code::CertPinMismatch,
-                         "CA certificate " + ca.path + " has SHA-256 fingerprint " + actual +
-                         " but the profile pins " + expected +
-                         " (ca_fingerprint): the CA file was replaced, or the pin is out of date"));
-}
-
-struct CrlMaterial {
-    std::string path;
-    X509CrlPtr crl;
-};
-
-X509CrlPtr parse_crl(std::string_view pem, const std::string& path) {
-    BioPtr bio = memory_bio(pem);
-    X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, common::pem_no_prompt, nullptr));
-    if (!crl) throw Error(Code::CertCrl, with_openssl_reason(path + " is not a PEM CRL"));
-    tls::last_openssl_error();
-    return crl;
-}
-
-std::optional<CrlMaterial> load_crl(const TlsSettings& tls, const CaMaterial* ca, std::vector<CheckFinding>& out) {
-    if (tls.crl.empty()) return std::nullopt;
-    auto pem = attempt(out, "files", "ssl_crl", [&] { return read_pem_file(tls.crl); });
-    if (!pem) return std::nullopt;
-    out.push_back(ok("files", "ssl_crl: " + tls.crl + " is readable"));
-    auto crl = attempt(out, "crl", "ssl_crl", [&] { return parse_crl(*pem, tls.crl); });
-    if (!crl || ca == nullptr) return std::nullopt;  // without a CA the signature cannot be judged
-
-    const std::string issuer = tls::oneline(X509_CRL_get_issuer(crl->get()));
-    // A CRL only counts when the profile's CA signed it; anyone can write a file that says
-    // "nothing is revoked".
-    bool signed_by_ca = false;
-    for (const auto& cert : ca->certs) {
-        if (X509_NAME_cmp(X509_get_subject_name(cert.get()), X509_CRL_get_issuer(crl->get())) != 0) continue;
-        EVP_PKEY* pub = X509_get0_pubkey(cert.get());
-        if (pub != nullptr && X509_CRL_verify(crl->get(), pub) == 1) {
-            signed_by_ca = true;
-            break;
-        }
-    }
-    tls::last_openssl_error();
-    if (!signed_by_ca) {
-        out.push_back(failed("crl", Code::CertCrl,
-                             "ssl_crl: " + tls.crl + " (issuer '" + issuer + "') is not signed by the CA in ssl_ca " +
-                             ca->path + " ('" + ca->info.subject + "')"));
-        return std::nullopt;
-    }
-    const ASN1_TIME* next_update = X509_CRL_get0_nextUpdate(crl->get());
-    STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl->get());
-    const int revoked_count = revoked ? sk_X509_REVOKED_num(revoked) : 0;
-    if (next_update != nullptr && seconds_from_now(next_update) < 0) {
-        out.push_back(finding("crl", CheckStatus::Warning, Code::CertCrl,
-                              "ssl_crl: " + tls.crl + " was due for renewal on " + iso8601(next_update) +
-                              " (" + human_duration(seconds_from_now(next_update)) +
-                              " ago); its revocation information may be stale"));
-    } else {
-        out.push_back(ok("crl", "ssl_crl: " + tls.crl + " from '" + issuer + "' is signed by the CA (" +
-                                plural(revoked_count, "revoked certificate") +
-                                (next_update ? ", next update " + iso8601(next_update) : std::string()) + ")"));
-    }
-    return CrlMaterial{tls.crl, std::move(*crl)};
-}
-
-std::string crl_reason_name(long reason) {
-    switch (reason) {
-        case 0: return "unspecified";
-        case 1: return "keyCompromise";
-        case 2: return "cACompromise";
-        case 3: return "affiliationChanged";
-        case 4: return "superseded";
-        case 5: return "cessationOfOperation";
-        case 6: return "certificateHold";
-        case 8: return "removeFromCRL";
-        case 9: return "privilegeWithdrawn";
-        case 10: return "aACompromise";
-        default: return "reason " + std::to_string(reason);
-    }
-}
-
-// ---- private keys -------------------------------------------------------------------------
-
-EvpPkeyPtr try_load_key(std::string_view pem, PassphraseRequest& request) {
-    BioPtr bio = memory_bio(pem);
-    return EvpPkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, &request));
-}
-
-bool looks_encrypted(std::string_view pem) {
-    return pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
-           pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
-}
-
-struct LoadedKey {
-    EvpPkeyPtr key;
-    bool encrypted = false;
-};
-
-// Throws CERT_PARSE (not a key), CERT_KEY_ENCRYPTED (no passphrase configured),
-// SECRET_* (passphrase reference unresolvable), CERT_KEY_PASSPHRASE (wrong passphrase).
-LoadedKey load_private_key(const SecretBuffer& pem, const std::string& path, const SecretRef& passphrase_ref) {
-    // First without a passphrase: the callback tells us whether OpenSSL wanted one, so the
-    // passphrase secret is only resolved for keys that need it.
-    PassphraseRequest probe;
-    EvpPkeyPtr key = try_load_key(pem.view(), probe);
-    const std::string reason = tls::last_openssl_error();
-    if (key) return {std::move(key), false};
-    if (!probe.asked && !looks_encrypted(pem.view())) {
-        std::string message = path + " holds no PEM private key";
-        if (pem.view().find("CERTIFICATE-----") != std::string_view::npos) {
-            message += ": it looks like a certificate (are ssl_cert and ssl_key swapped?)";
-        } else if (!reason.empty()) {
-            message += " (" + reason + ")";
-        }
-        throw Error(Code::CertParse, message);
-    }
-    if (!passphrase_ref.present()) {
-        throw Error(Code::CertKeyEncrypted,
-                    "key " + path + " is encrypted; set ssl_key_passphrase_file (or ssl_key_passphrase_env / "
-                    "ssl_key_passphrase_secret) in the profile; verrou never prompts for a passphrase");
-    }
-    const SecretBuffer passphrase = resolve_secret(passphrase_ref, "passphrase of key " + path);
-    PassphraseRequest with_passphrase{&passphrase, false};
-    key = try_load_key(pem.view(), with_passphrase);
-    const std::string decrypt_reason = tls::last_openssl_error();
-    if (!key) {
-        throw Error(Code::CertKeyPassphrase, "the passphrase from " + passphrase_ref.describe() +
-                                                 " does not decrypt key " + path +
-                                                 (decrypt_reason.empty() ? "" : " (" + decrypt_reason + ")"));
-    }
-    return {std::move(key), true};
-}
-
-std::string key_type_name(const EVP_PKEY* key) {
-    const char* name = EVP_PKEY_get0_type_name(key);  // "EC", "RSA", "ED25519"; may be null
-    return name ? name : "unknown-type";
-}
-
-bool is_passphrase_code(Code code) {
-    return layer_of(code) == Layer::Secret || code == Code::CertKeyEncrypted || code == Code::CertKeyPassphrase;
-}
-
-#ifndef _WIN32
-// Group/other access to a private key is how keys leak on shared servers. Windows has ACLs
-// instead of mode bits, so the check is POSIX-only.
-void check_key_permissions(const std::string& path, std::string_view key_name, bool strict,
-                           std::vector<CheckFinding>& out) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return;  // the files check already reported it
-    const unsigned mode = static_cast<unsigned>(st.st_mode) & 0777U;
-    char octal[8];
-    std::snprintf(octal, sizeof octal, "%04o", mode);
-    if ((mode & 077U) == 0) {
-        out.push_back(ok("permissions", std::string(key_name) + ": key " + path + " is private to its owner (mode " +
-                                            octal + ")"));
-        return;
-    }
-    std::string message = std::string(key_name) + ": key " + path + " is accessible by group/others (mode " + octal +
-                          "); restrict it with: chmod 600 " + path;
-    if (strict) message += " (strict_permissions is on)";
-    out.push_back(finding("permissions", strict ? CheckStatus::Failed : CheckStatus::Warning, Code::CertPermissions,
-                          std::move(message)));
-}
-#endif
+using tls::iso8601;
 
 // ---- one certificate/key pair (current, or next for rollover) --------------------------------
 
@@ -733,15 +274,15 @@ void choose_pair(ValidationReport& report, const Material& m, PairOutcome&& curr
     report.findings.push_back(std::move(f));
 }
 
-// Stable short identifiers for warnings (Warning::code).
-std::string warning_id(const CheckFinding& f) {
-    if (f.check == "validity") return "cert_expiring";
-    if (f.check == "ca") return f.code == Code::CertExpired ? "ca_expiring" : "ca_not_a_ca";
-    if (f.check == "permissions") return "key_permissions";
-    if (f.check == "crl") return "crl_stale";
-    if (f.check == "rollover") return "rollover_next_unusable";
-    if (f.check == "files") return "no_client_certificate";
-    return "cert_" + f.check;
+// The warning a finding with CheckStatus::Warning stands for. Only these checks warn (a new
+// warning gets its own WarningCode); anything else would be a validity warning of a certificate.
+WarningCode warning_code(const CheckFinding& f) {
+    if (f.check == "ca") return f.code == Code::CertExpired ? WarningCode::CaExpiring : WarningCode::CaNotACa;
+    if (f.check == "permissions") return WarningCode::KeyPermissions;
+    if (f.check == "crl") return WarningCode::CrlStale;
+    if (f.check == "rollover") return WarningCode::RolloverNextUnusable;
+    if (f.check == "files") return WarningCode::NoClientCertificate;
+    return WarningCode::CertExpiring;  // "validity"
 }
 
 nlohmann::json info_to_json(const CertificateInfo& i) {
@@ -785,7 +326,7 @@ const CheckFinding* ValidationReport::first_failure() const noexcept { return fi
 std::vector<Warning> ValidationReport::warnings() const {
     std::vector<Warning> out;
     for (const auto& f : findings) {
-        if (f.status == CheckStatus::Warning) out.push_back(Warning{warning_id(f), f.message});
+        if (f.status == CheckStatus::Warning) out.push_back(make_warning(warning_code(f), f.message));
     }
     return out;
 }

@@ -3,6 +3,8 @@
 // upper-case fingerprints).
 #include "tls/x509.hpp"
 
+#include "common/iso8601.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -18,7 +20,6 @@ namespace verrou::tls {
 namespace {
 
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 
 // OPENSSL_free is a macro taking file/line; wrap it so unique_ptr can own OpenSSL strings.
 struct OpensslStringDeleter {
@@ -43,25 +44,6 @@ std::string digest_hex(X509* cert, const EVP_MD* md) {
     unsigned int len = 0;
     if (X509_digest(cert, md, buf.data(), &len) != 1) return {};
     return to_hex_upper(buf.data(), len);
-}
-
-// ASN1_TIME (UTCTime or GeneralizedTime) → "2026-11-22T07:21:21Z".
-std::string iso8601(const ASN1_TIME* t) {
-    if (t == nullptr) return {};
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(t, &tm) != 1) return {};
-    char buf[32];
-    if (std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) return {};
-    return buf;
-}
-
-// Signed seconds from now to `t` (negative when `t` is in the past). ASN1_TIME_diff works
-// in UTC on both sides, so the local time zone cannot skew it.
-long long seconds_from_now(const ASN1_TIME* t) {
-    int days = 0;
-    int secs = 0;
-    if (t == nullptr || ASN1_TIME_diff(&days, &secs, nullptr, t) != 1) return 0;
-    return static_cast<long long>(days) * 86400LL + secs;
 }
 
 std::string asn1_string_utf8(const ASN1_STRING* s) {
@@ -133,6 +115,19 @@ std::string serial_hex(X509* cert) {
 
 }  // namespace
 
+std::string iso8601(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+    return verrou::iso8601(tm);
+}
+
+long long seconds_from_now(const ASN1_TIME* t) {
+    int days = 0;
+    int secs = 0;
+    if (t == nullptr || ASN1_TIME_diff(&days, &secs, nullptr, t) != 1) return 0;
+    return static_cast<long long>(days) * 86400LL + secs;
+}
+
 std::string oneline(const X509_NAME* name) {
     if (name == nullptr) return {};
     OpensslString text(X509_NAME_oneline(name, nullptr, 0));
@@ -163,14 +158,17 @@ CertificateInfo describe(X509* cert, const std::string& path) {
     return info;
 }
 
-std::string last_openssl_error() {
-    const unsigned long err = ERR_peek_last_error();
-    std::string out;
-    if (err != 0) {
+std::string last_openssl_error() { return take_openssl_errors().last_text; }
+
+OpenSslErrors take_openssl_errors() {
+    OpenSslErrors out;
+    const unsigned long last = ERR_peek_last_error();
+    if (last != 0) {
         char buf[256];
-        ERR_error_string_n(err, buf, sizeof buf);
-        out = buf;
+        ERR_error_string_n(last, buf, sizeof buf);
+        out.last_text = buf;
     }
+    while (const unsigned long e = ERR_get_error()) out.codes.push_back(e);
     ERR_clear_error();
     return out;
 }

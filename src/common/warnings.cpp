@@ -1,0 +1,27 @@
+// The table of warning identifiers (verrou/profile.hpp, WarningCode).
+#include "verrou/profile.hpp"
+
+namespace verrou {
+
+std::string_view warning_name(WarningCode code) noexcept {
+    switch (code) {
+        case WarningCode::InlineSecret: return "inline_secret";
+        case WarningCode::UnverifiedServer: return "unverified_server";
+        case WarningCode::CertGuardDisabled: return "cert_guard_disabled";
+        case WarningCode::CertExpiring: return "cert_expiring";
+        case WarningCode::CaExpiring: return "ca_expiring";
+        case WarningCode::CaNotACa: return "ca_not_a_ca";
+        case WarningCode::KeyPermissions: return "key_permissions";
+        case WarningCode::CrlStale: return "crl_stale";
+        case WarningCode::RolloverNextUnusable: return "rollover_next_unusable";
+        case WarningCode::NoClientCertificate: return "no_client_certificate";
+        case WarningCode::ServerCertExpiring: return "server_cert_expiring";
+    }
+    return "warning";
+}
+
+Warning make_warning(WarningCode code, std::string message) {
+    return Warning{std::string(warning_name(code)), std::move(message)};
+}
+
+}  // namespace verrou
