@@ -136,7 +136,8 @@ struct Connection::Impl {
                     std::to_string(err) + "): " + mysql_stmt_error(stmt));
     }
 
-    void simple(const char* sql, const char* what) {
+    /// A statement with no parameters whose result, if any, is discarded (START TRANSACTION).
+    void run_discarding_result(const char* sql, const char* what) {
         if (mysql_real_query(mysql.get(), sql, static_cast<unsigned long>(std::strlen(sql))) != 0) fail_session(what);
         ResultPtr r(mysql_store_result(mysql.get()));
     }
@@ -452,7 +453,7 @@ ResultSet Connection::query(std::string_view sql, const std::vector<Param>& para
 
 void Connection::begin() {
     if (impl_->in_transaction) throw Error(Code::TransactionState, "a transaction is already open; commit or roll it back first");
-    impl_->simple("START TRANSACTION", "START TRANSACTION");
+    impl_->run_discarding_result("START TRANSACTION", "START TRANSACTION");
     impl_->in_transaction = true;
 }
 
