@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "verrou/connection.hpp"
+#include "verrou/encryption.hpp"
 #include "verrou/password.hpp"
 #include "verrou/profile.hpp"
 
@@ -30,6 +31,11 @@ struct ConnectionObject {
 struct HasherObject {
     explicit HasherObject(PasswordHasher h) : hasher(std::move(h)) {}
     PasswordHasher hasher;  // const methods only: safe from several threads
+};
+
+struct EncryptorObject {
+    explicit EncryptorObject(FieldEncryptor e) : encryptor(std::move(e)) {}
+    FieldEncryptor encryptor;  // const methods only: safe from several threads
 };
 
 }  // namespace verrou::capi

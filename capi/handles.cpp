@@ -63,6 +63,7 @@ std::string_view kind_name(Kind k) noexcept {
         case Kind::Profile: return "profile";
         case Kind::Connection: return "connection";
         case Kind::Hasher: return "hasher";
+        case Kind::Encryptor: return "encryptor";
         case Kind::Free: break;
     }
     return "free";

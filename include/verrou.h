@@ -157,8 +157,15 @@ typedef intptr_t verrou_int;
 #define VERROU_E_OUT_OF_MEMORY                    (-901)
 #define VERROU_E_CRYPTO                           (-902)
 
-/* ENCRYPTION (-1000 .. -1099): field encryption: keys, envelopes, ciphertexts */
-/* (no code yet) */
+/* ENCRYPTION (-1000 .. -1099): field encryption: ciphertexts, field keys, blind indexes */
+#define VERROU_E_ENCRYPTION_MALFORMED             (-1000)
+#define VERROU_E_ENCRYPTION_UNSUPPORTED_VERSION   (-1001)
+#define VERROU_E_ENCRYPTION_UNKNOWN_KEY_ID        (-1002)
+#define VERROU_E_ENCRYPTION_AUTH_FAILED           (-1003)
+#define VERROU_E_ENCRYPTION_KEY_INVALID           (-1004)
+#define VERROU_E_ENCRYPTION_NO_KEY                (-1005)
+#define VERROU_E_ENCRYPTION_TOO_LARGE             (-1006)
+#define VERROU_E_ENCRYPTION_CONTEXT_INVALID       (-1007)
 /* END error codes */
 
 /* ---- library, errors, buffers (capi_common.cpp) --------------------------------------- */
@@ -260,6 +267,41 @@ VERROU_API verrou_int VERROU_CALL verrou_doctor(const char *path, const char *en
  * 2 expired or invalid), "environment", "certificates"};
  * returns its length. No network traffic. */
 VERROU_API verrou_int VERROU_CALL verrou_cert_check(verrou_int profile, char *buf, verrou_int size);
+
+/* ---- field encryption (capi_encryption.cpp; docs/encryption.md) ------------------------ */
+
+/** Builds an encryptor from a profile file's encryption section (keys by reference, current
+ * key, index keys). Every key is read and checked now. Returns a handle. */
+VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_encryptor_open(const char *path, const char *environment);
+VERROU_API verrou_int VERROU_CALL verrou_encryptor_close(verrou_int enc);
+
+/** Writes "verrou:v1:<key id>:<Base64>" (AES-256-GCM under the current key, fresh nonce);
+ * returns its length. plaintext: UTF-8 text up to 1 MiB ("" allowed; binary values go in
+ * Base64). context: 1..1024 bytes binding the value to its place, e.g. "customers.iban#42":
+ * the same context is needed to decrypt. A too-small buffer is reported before encrypting. */
+VERROU_API verrou_int VERROU_CALL verrou_encrypt(verrou_int enc, const char *plaintext, const char *context,
+                                                 char *buf, verrou_int size);
+
+/** Writes the plaintext; returns its length. VERROU_E_ENCRYPTION_AUTH_FAILED for a wrong
+ * context, an altered value or a wrong key (nothing written), _MALFORMED, _UNKNOWN_KEY_ID,
+ * _UNSUPPORTED_VERSION; VERROU_E_INVALID_UTF8 for a binary plaintext. */
+VERROU_API verrou_int VERROU_CALL verrou_decrypt(verrou_int enc, const char *ciphertext, const char *context,
+                                                 char *buf, verrou_int size);
+
+/** Writes the same value re-encrypted under the current key (the plaintext never reaches the
+ * caller); returns its length. */
+VERROU_API verrou_int VERROU_CALL verrou_rewrap(verrou_int enc, const char *ciphertext, const char *context,
+                                                char *buf, verrou_int size);
+
+/** 1 when the ciphertext is under another key than the current one, 0 if not, < 0 error
+ * (malformed, unknown key id). Does not decrypt. */
+VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_needs_rewrap(verrou_int enc, const char *ciphertext);
+
+/** Writes "vbi1:<index key id>:<Base64 of 16 bytes>", a deterministic token of (context, value)
+ * for equality search on an encrypted column (store it beside the ciphertext, index it, and
+ * search WHERE col_bi = ?). Reveals which rows are equal, nothing else. */
+VERROU_API verrou_int VERROU_CALL verrou_blind_index(verrou_int enc, const char *value, const char *context,
+                                                     char *buf, verrou_int size);
 
 /* Later additions keep this shape: verrou_int result, UTF-8 strings, (buf, size) outputs,
  * handles from the same table. */

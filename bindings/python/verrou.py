@@ -103,6 +103,14 @@ ERROR_CODES = {
     "OUT_OF_MEMORY": -901,
     "CRYPTO": -902,
     # ENCRYPTION (-1000 .. -1099)
+    "ENCRYPTION_MALFORMED": -1000,
+    "ENCRYPTION_UNSUPPORTED_VERSION": -1001,
+    "ENCRYPTION_UNKNOWN_KEY_ID": -1002,
+    "ENCRYPTION_AUTH_FAILED": -1003,
+    "ENCRYPTION_KEY_INVALID": -1004,
+    "ENCRYPTION_NO_KEY": -1005,
+    "ENCRYPTION_TOO_LARGE": -1006,
+    "ENCRYPTION_CONTEXT_INVALID": -1007,
 }
 # END error codes
 ERROR_NAMES = {v: k for k, v in ERROR_CODES.items()}
@@ -138,6 +146,13 @@ FUNCTIONS = {
     "verrou_verify_windev_legacy": (_I, _S, _S, _S),
     "verrou_doctor": (_S, _S, _B, _I),
     "verrou_cert_check": (_I, _B, _I),
+    "verrou_encryptor_open": (_S, _S),
+    "verrou_encryptor_close": (_I,),
+    "verrou_encrypt": (_I, _S, _S, _B, _I),
+    "verrou_decrypt": (_I, _S, _S, _B, _I),
+    "verrou_rewrap": (_I, _S, _S, _B, _I),
+    "verrou_needs_rewrap": (_I, _S),
+    "verrou_blind_index": (_I, _S, _S, _B, _I),
 }
 
 Text = Union[str, bytes, None]
@@ -313,3 +328,42 @@ class Verrou:
     def cert_check(self, profile: int) -> dict:
         """Local certificate check: {"status" (OK/WARNING/FAILED), "exit_code" (0/1/2), "environment", "certificates"}."""
         return json.loads(self._out(self.raw.verrou_cert_check, profile))
+
+    # ---- field encryption -----------------------------------------------------------------
+    def encryptor_open(self, path: Text, environment: Text = None) -> int:
+        return self._check(self.raw.verrou_encryptor_open(_c(path), _c(environment)))
+
+    def encryptor_close(self, enc: int) -> int:
+        return self._check(self.raw.verrou_encryptor_close(enc))
+
+    def encrypt(self, enc: int, plaintext: Text, context: Text) -> str:
+        """'verrou:v1:<key id>:<Base64>' of a UTF-8 text (binary values: Base64 them first)."""
+        return self._out(self.raw.verrou_encrypt, enc, _c(plaintext), _c(context))
+
+    def decrypt(self, enc: int, ciphertext: Text, context: Text) -> str:
+        """The plaintext. The output buffer is zeroed before it is released."""
+        size = self.initial_buffer
+        while True:
+            buf = ctypes.create_string_buffer(size)
+            try:
+                r = self.raw.verrou_decrypt(enc, _c(ciphertext), _c(context), buf, size)
+                if r >= 0:
+                    return buf.raw[:r].decode("utf-8")
+            finally:
+                ctypes.memset(buf, 0, size)
+            if r == BUFFER_TOO_SMALL:
+                need = self.raw.verrou_last_required_size()
+                if need > size:
+                    size = need
+                    continue
+            raise self.error(r)
+
+    def rewrap(self, enc: int, ciphertext: Text, context: Text) -> str:
+        return self._out(self.raw.verrou_rewrap, enc, _c(ciphertext), _c(context))
+
+    def needs_rewrap(self, enc: int, ciphertext: Text) -> bool:
+        return self._check(self.raw.verrou_needs_rewrap(enc, _c(ciphertext))) == 1
+
+    def blind_index(self, enc: int, value: Text, context: Text) -> str:
+        """'vbi1:<index key id>:<Base64>': equal (context, value) pairs give equal tokens."""
+        return self._out(self.raw.verrou_blind_index, enc, _c(value), _c(context))

@@ -107,7 +107,15 @@ CONSTANTE
 	VERROU_E_OUT_OF_MEMORY = -901
 	VERROU_E_CRYPTO = -902
 
-	// Chiffrement de champs : clés, enveloppes, textes chiffrés (-1000 à -1099)
+	// Chiffrement de champs : textes chiffrés, clés, index aveugles (-1000 à -1099)
+	VERROU_E_ENCRYPTION_MALFORMED = -1000
+	VERROU_E_ENCRYPTION_UNSUPPORTED_VERSION = -1001
+	VERROU_E_ENCRYPTION_UNKNOWN_KEY_ID = -1002
+	VERROU_E_ENCRYPTION_AUTH_FAILED = -1003
+	VERROU_E_ENCRYPTION_KEY_INVALID = -1004
+	VERROU_E_ENCRYPTION_NO_KEY = -1005
+	VERROU_E_ENCRYPTION_TOO_LARGE = -1006
+	VERROU_E_ENCRYPTION_CONTEXT_INVALID = -1007
 
 	// FIN des codes d'erreur
 
@@ -120,6 +128,8 @@ FIN
 gnVerrouDLL est un entier système = 0
 gsVerrouProfil est une chaîne = "verrou-profiles.json"	// fichier de profils par défaut
 gnVerrouHacheur est un entier système = 0				// hacheur ouvert par VerrouHache
+gnVerrouChiffreur est un entier système = 0			// chiffreur ouvert par VerrouChiffre
+gnVerrouCodeException est un entier système = 0		// code VERROU_E_* de la dernière exception
 
 // Charge la DLL (une fois). sChemin : chemin complet de verrou.dll, "" = à côté de l'exécutable.
 // Le fichier doit s'appeler verrou.dll : API("verrou", ...) retrouve ainsi le module déjà chargé.
@@ -133,13 +143,17 @@ SI gnVerrouDLL = 0 ALORS
 FIN
 RENVOYER Vrai
 
-// Ferme le hacheur interne et décharge la DLL (fin de l'application). Fermer d'abord les
+// Ferme le hacheur et le chiffreur internes et décharge la DLL (fin de l'application). Fermer d'abord les
 // connexions et profils encore ouverts : leurs identifiants ne valent plus rien ensuite.
 PROCÉDURE VerrouDécharge()
 SI gnVerrouDLL = 0 ALORS RETOUR
 SI gnVerrouHacheur <> 0 ALORS
 	API("verrou", "verrou_hasher_close", gnVerrouHacheur)
 	gnVerrouHacheur = 0
+FIN
+SI gnVerrouChiffreur <> 0 ALORS
+	API("verrou", "verrou_encryptor_close", gnVerrouChiffreur)
+	gnVerrouChiffreur = 0
 FIN
 DéchargeDLL(gnVerrouDLL)
 gnVerrouDLL = 0
@@ -158,8 +172,11 @@ nTaille est un entier système = Taille(bufSecret)
 SI nTaille > 0 ALORS API("kernel32", "RtlZeroMemory", &bufSecret, nTaille)
 
 // Déclenche l'exception WLanguage d'un code VERROU_E_* : numéro -nCode (ExceptionDéclenche
-// n'accepte que 1 à 1000), message avec le nom du code et le message de la DLL.
+// n'accepte que 1 à 1000), message avec le nom du code et le message de la DLL. Les codes au-delà
+// de -999 (chiffrement : -1000 à -1099) deviennent le numéro 999 : le code exact reste dans
+// gnVerrouCodeException (et dans le message).
 PROCÉDURE PRIVÉE VerrouInterneDéclenche(nCode est un entier système, sFonction est une chaîne, sMessage est une chaîne)
+gnVerrouCodeException = nCode
 nNuméro est un entier système = -nCode
 SI nNuméro < 1 OU nNuméro > 999 ALORS nNuméro = 999
 ExceptionDéclenche(nNuméro, ChaîneConstruit("verrou %1 : %2 (%3) : %4", sFonction, VerrouNomErreur(nCode), nCode, sMessage))
@@ -403,3 +420,82 @@ BOUCLE
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_cert_check")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
+
+// ---- chiffrement de champs (docs/encryption.md) -------------------------------------------
+
+// Ouvre un chiffreur : section encryption du profil (clés par référence, clé courante, clés
+// d'index). Toutes les clés sont lues et vérifiées tout de suite. sFichier = "" : gsVerrouProfil.
+PROCÉDURE VerrouChiffreurOuvre(LOCAL sFichier est une chaîne = "", sEnv est une chaîne = "") : entier système
+VerrouCharge()
+SI sFichier = "" ALORS sFichier = gsVerrouProfil
+bufFichier est un Buffer = VerrouInterneUTF8(sFichier)
+bufEnv est un Buffer = VerrouInterneUTF8(sEnv)
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_encryptor_open", &bufFichier, &bufEnv), "verrou_encryptor_open")
+
+PROCÉDURE VerrouChiffreurFerme(nChiffreur est un entier système)
+VerrouInterneContrôle(API("verrou", "verrou_encryptor_close", nChiffreur), "verrou_encryptor_close")
+
+PROCÉDURE PRIVÉE VerrouInterneChiffreur() : entier système
+SI gnVerrouChiffreur = 0 ALORS gnVerrouChiffreur = VerrouChiffreurOuvre()
+RENVOYER gnVerrouChiffreur
+
+// Appelle une fonction de chiffrement (chiffreur, entrée, contexte, buffer, taille) et relit sa
+// sortie ; la copie UTF-8 de l'entrée et le buffer de sortie sont effacés en place ensuite.
+PROCÉDURE PRIVÉE VerrouInterneChiffrement(sFonction est une chaîne, sEntrée est une chaîne, sContexte est une chaîne) : chaîne
+nChiffreur est un entier système = VerrouInterneChiffreur()
+bufEntrée est un Buffer = VerrouInterneUTF8(sEntrée)
+bufContexte est un Buffer = VerrouInterneUTF8(sContexte)
+nTaille est un entier système = 256
+BOUCLE
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
+	nRes est un entier système = VERROU_E_INVALID_ARGUMENT
+	// Un appel par nom écrit en clair : tests/python/check_abi_consistency.py les relit.
+	SELON sFonction
+		CAS "verrou_encrypt" : nRes = API("verrou", "verrou_encrypt", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
+		CAS "verrou_decrypt" : nRes = API("verrou", "verrou_decrypt", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
+		CAS "verrou_rewrap" : nRes = API("verrou", "verrou_rewrap", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
+		CAS "verrou_blind_index" : nRes = API("verrou", "verrou_blind_index", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
+	FIN
+	SI nRes >= 0 ALORS
+		sRes est une chaîne = VerrouInterneLit(bufSortie, nRes)
+		VerrouInterneEfface(bufSortie)
+		VerrouInterneEfface(bufEntrée)
+		RENVOYER sRes
+	FIN
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS
+		VerrouInterneEfface(bufEntrée)
+		VerrouInterneErreur(nRes, sFonction)
+	FIN
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+// Chiffre une valeur (AES-256-GCM, clé courante du profil) : "verrou:v1:<clé>:<Base64>", à
+// stocker à la place de la valeur. sContexte lie la valeur à sa place, par exemple
+// "clients.iban#42" (table, colonne, identifiant de la ligne) : le même contexte est exigé pour
+// déchiffrer, une valeur recopiée dans une autre ligne ne se déchiffre pas.
+PROCÉDURE VerrouChiffre(sValeur est une chaîne, sContexte est une chaîne) : chaîne
+RENVOYER VerrouInterneChiffrement("verrou_encrypt", sValeur, sContexte)
+
+// Déchiffre une valeur de VerrouChiffre avec le même contexte. Mauvais contexte, valeur
+// modifiée ou mauvaise clé : exception (VERROU_E_ENCRYPTION_AUTH_FAILED), jamais un texte partiel.
+PROCÉDURE VerrouDéchiffre(sChiffré est une chaîne, sContexte est une chaîne) : chaîne
+RENVOYER VerrouInterneChiffrement("verrou_decrypt", sChiffré, sContexte)
+
+// Rechiffre une valeur sous la clé courante (rotation des clés) sans que l'application voie
+// la valeur en clair : stocker le résultat à la place de sChiffré.
+PROCÉDURE VerrouRechiffre(sChiffré est une chaîne, sContexte est une chaîne) : chaîne
+RENVOYER VerrouInterneChiffrement("verrou_rewrap", sChiffré, sContexte)
+
+// Vrai quand la valeur est chiffrée sous une autre clé que la clé courante.
+PROCÉDURE VerrouRechiffrementNécessaire(sChiffré est une chaîne) : booléen
+nChiffreur est un entier système = VerrouInterneChiffreur()
+bufChiffré est un Buffer = VerrouInterneUTF8(sChiffré)
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_needs_rewrap", nChiffreur, &bufChiffré), "verrou_needs_rewrap") = 1
+
+// Index aveugle : "vbi1:<clé>:<Base64>", identique pour une même valeur et un même contexte
+// (par exemple "clients.iban", sans l'identifiant de ligne). À stocker dans une colonne indexée
+// à côté de la valeur chiffrée, pour chercher par égalité : WHERE iban_index = ?. Il révèle
+// quelles lignes ont la même valeur, rien d'autre.
+PROCÉDURE VerrouIndexAveugle(sValeur est une chaîne, sContexte est une chaîne) : chaîne
+RENVOYER VerrouInterneChiffrement("verrou_blind_index", sValeur, sContexte)
+

@@ -24,6 +24,9 @@ public:
     SecretBuffer(SecretBuffer&& other) noexcept;
     SecretBuffer& operator=(SecretBuffer&& other) noexcept;
     ~SecretBuffer();
+    /// Takes over `bytes` without copying (e.g. a plaintext decrypted in place): the string's
+    /// buffer is now this SecretBuffer's, wiped with it; `bytes` is left empty.
+    static SecretBuffer adopt(std::string&& bytes) noexcept;
 
     std::string_view view() const noexcept { return {data_.data(), data_.size()}; }
     const unsigned char* bytes() const noexcept {

@@ -89,7 +89,8 @@ struct IniParser {
             throw Error(Code::ConfigUnknownKey, where_prefix(here()) + "unknown sub-section '" + rest +
                         "' in [" + name +
                         "]; known: hashing, hashing.peppers.<id>, hashing.windev_legacy, "
-                        "hashing.windev_legacy.pepper");
+                        "hashing.windev_legacy.pepper, encryption, encryption.keys.<id>, "
+                        "encryption.index_keys.<id>");
         }
         prefix = rest.empty() ? std::string() : rest + ".";
     }

@@ -16,7 +16,7 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 53> kKeys{{
+constexpr std::array<KeySpec, 67> kKeys{{
     {"host", KeyType::Text},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
@@ -76,14 +76,43 @@ constexpr std::array<KeySpec, 53> kKeys{{
     {"hashing.windev_legacy.pepper.value", KeyType::InlineSecret, 0, 0, "legacy_pepper"},
     {"hashing.windev_legacy.pepper.inline", KeyType::InlineSecret, 0, 0, "legacy_pepper"},
     {"hashing.windev_legacy.pepper.pepper", KeyType::InlineSecret, 0, 0, "legacy_pepper"},
+    // Field encryption (src/profile/encryption_section.cpp): AES-256 keys and blind-index keys,
+    // each referenced like a pepper; inline keys are refused the same way.
+    {"encryption.current_key", KeyType::Text},
+    {"encryption.current_index_key", KeyType::Text},
+    {"encryption.keys.*.file", KeyType::Path, 0, 0, "field_key"},
+    {"encryption.keys.*.env", KeyType::EnvVarName, 0, 0, "field_key"},
+    {"encryption.keys.*.secret", KeyType::SecretName, 0, 0, "field_key"},
+    {"encryption.keys.*.value", KeyType::InlineSecret, 0, 0, "field_key"},
+    {"encryption.keys.*.inline", KeyType::InlineSecret, 0, 0, "field_key"},
+    {"encryption.keys.*.key", KeyType::InlineSecret, 0, 0, "field_key"},
+    {"encryption.index_keys.*.file", KeyType::Path, 0, 0, "index_key"},
+    {"encryption.index_keys.*.env", KeyType::EnvVarName, 0, 0, "index_key"},
+    {"encryption.index_keys.*.secret", KeyType::SecretName, 0, 0, "index_key"},
+    {"encryption.index_keys.*.value", KeyType::InlineSecret, 0, 0, "index_key"},
+    {"encryption.index_keys.*.inline", KeyType::InlineSecret, 0, 0, "index_key"},
+    {"encryption.index_keys.*.key", KeyType::InlineSecret, 0, 0, "index_key"},
 }};
 
 constexpr std::string_view kPepperPrefix = "hashing.peppers.";
 constexpr std::string_view kLegacy = "hashing.windev_legacy";
 constexpr std::string_view kLegacyPepper = "hashing.windev_legacy.pepper";
 
+// Sections whose sub-sections are named by an id: "<prefix><id>.<field>".
+struct IdSection {
+    std::string_view prefix;  // "hashing.peppers."
+    std::string_view group;   // the KeySpec group of its fields
+    std::string_view noun;    // "pepper", in messages
+};
+constexpr std::array<IdSection, 3> kIdSections{{
+    {kPepperPrefix, "pepper", "pepper"},
+    {"encryption.keys.", "field_key", "encryption key"},
+    {"encryption.index_keys.", "index_key", "index key"},
+}};
+
 bool is_refused_inline_pepper(const KeySpec& k) {
-    return k.type == KeyType::InlineSecret && (k.group == "pepper" || k.group == "legacy_pepper");
+    return k.type == KeyType::InlineSecret && (k.group == "pepper" || k.group == "legacy_pepper" ||
+                                               k.group == "field_key" || k.group == "index_key");
 }
 
 std::string lower(std::string_view s) {
@@ -112,15 +141,23 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
-// Splits "hashing.peppers.<id>.<field>" into id and field; false if not of that shape.
+// Splits "hashing.peppers.<id>.<field>" (or another id section's key) into id and field;
+// nullptr if not of that shape.
+const IdSection* split_id_key(std::string_view dotted, std::string_view& id, std::string_view& field) {
+    for (const IdSection& sec : kIdSections) {
+        if (dotted.substr(0, sec.prefix.size()) != sec.prefix) continue;
+        std::string_view rest = dotted.substr(sec.prefix.size());
+        const auto dot = rest.find('.');
+        if (dot == std::string_view::npos) return nullptr;
+        id = rest.substr(0, dot);
+        field = rest.substr(dot + 1);
+        return &sec;
+    }
+    return nullptr;
+}
+
 bool split_pepper_key(std::string_view dotted, std::string_view& id, std::string_view& field) {
-    if (dotted.substr(0, kPepperPrefix.size()) != kPepperPrefix) return false;
-    std::string_view rest = dotted.substr(kPepperPrefix.size());
-    const auto dot = rest.find('.');
-    if (dot == std::string_view::npos) return false;
-    id = rest.substr(0, dot);
-    field = rest.substr(dot + 1);
-    return true;
+    return split_id_key(dotted, id, field) != nullptr;
 }
 
 [[noreturn]] void fail(Code code, const Value& v, std::string_view key, const std::string& problem) {
@@ -150,6 +187,10 @@ std::string pasted_secret_hint(const KeySpec& spec) {
     }
     if (spec.group == "passphrase") {
         return "; if you pasted the key passphrase itself here, remove it from the file and rotate it";
+    }
+    if (spec.group == "field_key" || spec.group == "index_key") {
+        return "; if you pasted the key itself here, remove it from the file and treat it as exposed "
+               "(keys are referenced, never written in the profile)";
     }
     if (spec.group == "legacy_pepper") {
         return "; if you pasted the pepper itself here, remove it from the file (peppers are referenced, "
@@ -219,7 +260,7 @@ void check_value(const KeySpec& spec, const Value& v, std::string_view key) {
 }
 
 // A pepper id that is not a plain name is not quoted either: like a key, it may be a secret.
-[[noreturn]] void fail_pepper_id(const Value& v) {
+[[noreturn]] void fail_pepper_id(const Value& v, std::string_view noun) {
     SourceLocation where = v.where;
     if (!where.json_pointer.empty()) {
         // ".../peppers/<id>/<field>": hide the id segment, keep the field.
@@ -229,8 +270,8 @@ void check_value(const KeySpec& spec, const Value& v, std::string_view key) {
         if (id != std::string::npos) where.json_pointer = p.substr(0, id) + "/<id not shown>" + p.substr(last);
     }
     throw Error(Code::ConfigInvalidValue,
-                where_prefix(where) + "a pepper id must be 1-32 letters, digits, '_' or '-' (the id is not "
-                                      "shown, in case it is a secret)");
+                where_prefix(where) + std::string(noun) +
+                    " ids must be 1-32 letters, digits, '_' or '-' (the id is not shown, in case it is a secret)");
 }
 
 void validate_section(const Tree& tree, const Section& section) {
@@ -239,7 +280,8 @@ void validate_section(const Tree& tree, const Section& section) {
     for (const auto& [key, value] : section.values) {
         const KeySpec* spec = find_key(key);
         std::string_view id, field;
-        if (split_pepper_key(key, id, field) && !is_plain_name(id)) fail_pepper_id(value);
+        const IdSection* id_section = split_id_key(key, id, field);
+        if (id_section && !is_plain_name(id)) fail_pepper_id(value, id_section->noun);
         if (!spec) {
             // A value where a sub-section belongs: the JSON parser reports the same (wrong type).
             // The value is not echoed (it may be a pepper).
@@ -260,8 +302,8 @@ void validate_section(const Tree& tree, const Section& section) {
             }
             std::string msg = "unknown key";
             std::string s;
-            if (split_pepper_key(key, id, field)) {
-                msg += "; a pepper is referenced by exactly one of file, env or secret";
+            if (id_section) {
+                msg += "; each " + std::string(id_section->noun) + " is referenced by exactly one of file, env or secret";
                 s = suggest_key(field, {"file", "env", "secret"});
                 if (!s.empty()) msg += " (did you mean '" + s + "'?)";
             } else if (key.rfind(std::string(kLegacyPepper) + ".", 0) == 0) {
@@ -280,10 +322,13 @@ void validate_section(const Tree& tree, const Section& section) {
         }
         if (is_refused_inline_pepper(*spec)) {
             fail(Code::ConfigUnsafe, value, key,
-                 spec->group == "pepper"
+                 spec->group == "legacy_pepper"
+                     ? "peppers cannot be written in the profile; reference the legacy pepper with "
+                       "pepper.file, pepper.env or pepper.secret"
+                 : spec->group == "pepper"
                      ? "peppers cannot be written in the profile; reference one with file, env or secret"
-                     : "peppers cannot be written in the profile; reference the legacy pepper with "
-                       "pepper.file, pepper.env or pepper.secret");
+                     : std::string(id_section ? id_section->noun : "key") +
+                           "s cannot be written in the profile; reference one with file, env or secret");
         }
         check_value(*spec, value, key);
         const std::string group = group_of(key);
@@ -293,7 +338,9 @@ void validate_section(const Tree& tree, const Section& section) {
                 const std::string what = group == "password"        ? "password source"
                                          : group == "passphrase"    ? "key passphrase source"
                                          : group == "legacy_pepper" ? "reference for the WinDev legacy pepper"
-                                                                    : "reference for pepper '" + std::string(id) + "'";
+                                         : id_section ? "reference for " + std::string(id_section->noun) + " '" +
+                                                            std::string(id) + "'"
+                                                      : "source for " + group;
                 fail(Code::ConfigDuplicate, value, key,
                      "more than one " + what + ": '" + it->second.first + "' (" +
                          where_prefix(it->second.second->where) + ") and '" + key +
@@ -338,7 +385,8 @@ std::string_view written_part(std::string_view dotted) noexcept {
     std::string_view id, field;
     if (split_pepper_key(dotted, id, field)) return field;
     for (std::string_view prefix : {kLegacyPepper, kLegacy, std::string_view("hashing.peppers"),
-                                    std::string_view("hashing")}) {
+                                    std::string_view("hashing"), std::string_view("encryption.keys"),
+                                    std::string_view("encryption.index_keys"), std::string_view("encryption")}) {
         if (dotted.size() > prefix.size() + 1 && dotted.substr(0, prefix.size()) == prefix &&
             dotted[prefix.size()] == '.') {
             return dotted.substr(prefix.size() + 1);
@@ -378,8 +426,8 @@ void fail_key_not_shown(Code code, const SourceLocation& where, std::string_view
 const KeySpec* find_key(std::string_view dotted) {
     std::string_view id, field;
     std::string pattern;
-    if (split_pepper_key(dotted, id, field)) {
-        pattern = std::string(kPepperPrefix) + "*." + std::string(field);
+    if (const IdSection* sec = split_id_key(dotted, id, field)) {
+        pattern = std::string(sec->prefix) + "*." + std::string(field);
         dotted = pattern;
     }
     for (const KeySpec& k : kKeys) {
@@ -391,9 +439,11 @@ const KeySpec* find_key(std::string_view dotted) {
 bool is_section_prefix(std::string_view dotted) {
     if (dotted == "hashing" || dotted == "hashing.peppers") return true;
     if (dotted == kLegacy || dotted == kLegacyPepper) return true;
-    if (dotted.substr(0, kPepperPrefix.size()) == kPepperPrefix) {
-        return dotted.find('.', kPepperPrefix.size()) == std::string_view::npos &&
-               dotted.size() > kPepperPrefix.size();
+    if (dotted == "encryption" || dotted == "encryption.keys" || dotted == "encryption.index_keys") return true;
+    for (const IdSection& sec : kIdSections) {
+        if (dotted.substr(0, sec.prefix.size()) == sec.prefix) {
+            return dotted.find('.', sec.prefix.size()) == std::string_view::npos && dotted.size() > sec.prefix.size();
+        }
     }
     return false;
 }
@@ -402,8 +452,8 @@ std::string group_of(std::string_view dotted) {
     const KeySpec* spec = find_key(dotted);
     if (!spec || spec->group.empty()) return {};
     std::string_view id, field;
-    if (spec->group == "pepper" && split_pepper_key(dotted, id, field)) {
-        return "pepper:" + std::string(id);
+    if (const IdSection* sec = split_id_key(dotted, id, field); sec && spec->group == sec->group) {
+        return std::string(sec->group) + ":" + std::string(id);
     }
     return std::string(spec->group);
 }

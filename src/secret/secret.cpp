@@ -30,6 +30,13 @@ SecretBuffer& SecretBuffer::operator=(SecretBuffer&& other) noexcept {
 
 SecretBuffer::~SecretBuffer() { clear(); }
 
+SecretBuffer SecretBuffer::adopt(std::string&& bytes) noexcept {
+    SecretBuffer out;
+    out.data_.swap(bytes);
+    wipe(bytes);  // a short string lives inside the object (SSO): its bytes were copied, not moved
+    return out;
+}
+
 void SecretBuffer::clear() noexcept { wipe(data_); }
 
 void wipe(std::string& s) noexcept {

@@ -20,6 +20,9 @@ TEST_CASE("error codes map to their layer by block of 100") {
     CHECK(layer_of(Code::QueryError) == Layer::Server);
     CHECK(layer_of(Code::HashMalformed) == Layer::Password);
     CHECK(layer_of(Code::Internal) == Layer::Internal);
+    CHECK(layer_of(Code::EncryptionAuthFailed) == Layer::Encryption);
+    CHECK(layer_name(Layer::Encryption) == "ENCRYPTION");
+    CHECK(layer_of(static_cast<Code>(-1100)) == Layer::Internal);  // outside every block
     Error e(Code::CertRevoked, "revoked");
     CHECK(e.layer() == Layer::Certificate);
     CHECK(layer_name(e.layer()) == "CERTIFICATE");

@@ -15,5 +15,7 @@ int cmd_hash(const ArgList& args);
 int cmd_verify(const ArgList& args);
 int cmd_backup(const ArgList& args);
 int cmd_pki(const ArgList& args);
+int cmd_field(const ArgList& args);
+int cmd_keys(const ArgList& args);
 
 }  // namespace verrou::cli

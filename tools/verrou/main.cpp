@@ -20,6 +20,9 @@ commands:
   hash     --profile F [--env E]              hash a password with the profile's policy
   verify   --profile F [--env E] HASH         verify a password against a stored hash
   pki      init-ca|issue-server|issue-client|revoke   dev/recette certificate authority
+  field    encrypt|decrypt|rewrap|index --profile F [--env E] --context C   (value on stdin)
+  field    rewrap-table --profile F --table T --column C --id-column ID --context-template 'T.C#{id}'
+  keys     new --out FILE                      a fresh field-encryption key (owner-only file)
   backup   check DIR [--max-age 30h] [--pattern GLOB] [--verify-checksums] [--json]
 
 Passwords are never taken from the command line: prompt (no echo), --password-stdin or
@@ -52,6 +55,8 @@ int main(int argc, char** argv) {
         if (command == "verify") return cmd_verify(args);
         if (command == "backup") return cmd_backup(args);
         if (command == "pki") return cmd_pki(args);
+        if (command == "field") return cmd_field(args);
+        if (command == "keys") return cmd_keys(args);
         std::cerr << "verrou: unknown command '" << command << "'\n" << kUsage;
         return kUnknown;
     } catch (const UsageError& e) {
