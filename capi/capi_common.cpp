@@ -205,7 +205,7 @@ VERROU_API verrou_int VERROU_CALL verrou_last_required_size(void) { return threa
 VERROU_API verrou_int VERROU_CALL verrou_error_name(verrou_int code, char* buf, verrou_int size) {
     return guarded([&] {
         // Out-of-range values must not be narrowed into a valid code by the cast.
-        const bool in_range = code >= -999 && code <= 0;
+        const bool in_range = code >= -1099 && code <= 0;  // the last block: ENCRYPTION
         const std::string_view name =
             in_range ? verrou::code_name(static_cast<verrou::Code>(code)) : std::string_view("UNKNOWN");
         return write_out(name, buf, size);

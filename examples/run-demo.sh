@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# run-demo.sh BED_DIR BUILD_DIR [c|cpp|python] — an end-to-end example on a running test bed:
-# writes a JSON profile for the bed (password_file → bed secrets, ssl_* → bed PKI, hashing
-# with the bed's pepper file) into a fresh folder of BED_DIR, then runs one example (default:
+# run-demo.sh BED_DIR BUILD_DIR [c|cpp|python|encryption-cpp|encryption-python] — an end-to-end
+# example on a running test bed: writes a JSON profile for the bed (password_file → bed
+# secrets, ssl_* → bed PKI, hashing with the bed's pepper file, encryption with two fresh keys
+# from `verrou keys new`) into a fresh folder of BED_DIR, then runs one example (default:
 # the C one, which loads BUILD_DIR's libverrou.so by path and resolves its functions by name,
 # as WinDev does). Each example exits non-zero unless every step, verdicts included, is right;
 # CTest runs all three (examples: ...).
@@ -20,6 +21,8 @@ umask 077
 work=$(mktemp -d "$bed/demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 profile="$work/verrou-demo.json"
+"$build/tools/verrou/verrou" keys new --out "$work/field_k1.key" > /dev/null
+"$build/tools/verrou/verrou" keys new --out "$work/index_k1.key" > /dev/null
 cat > "$profile" <<JSON
 {
   "default_environment": "dev",
@@ -40,6 +43,12 @@ cat > "$profile" <<JSON
         "algorithm": "argon2id",
         "current_pepper": "k1",
         "peppers": { "k1": { "file": "$bed/secrets/pepper_k1" } }
+      },
+      "encryption": {
+        "current_key": "k1",
+        "keys": { "k1": { "file": "$work/field_k1.key" } },
+        "current_index_key": "idx1",
+        "index_keys": { "idx1": { "file": "$work/index_k1.key" } }
       }
     }
   }
@@ -55,6 +64,12 @@ case $example in
   python)
     echo "=== verrou Python demo (ctypes): examples/python/demo.py ==="
     python3 "$(dirname "${BASH_SOURCE[0]}")/python/demo.py" "$lib" "$profile" dev ;;
+  encryption-cpp)
+    echo "=== verrou field encryption, C++: $build/examples/encrypted_column_cpp ==="
+    "$build/examples/encrypted_column_cpp" "$profile" dev ;;
+  encryption-python)
+    echo "=== verrou field encryption, Python: examples/python/encrypted_column.py ==="
+    python3 "$(dirname "${BASH_SOURCE[0]}")/python/encrypted_column.py" "$lib" "$profile" dev ;;
   *)
-    echo "run-demo: unknown example '$example' (c, cpp, python)" >&2; exit 2 ;;
+    echo "run-demo: unknown example '$example' (c, cpp, python, encryption-cpp, encryption-python)" >&2; exit 2 ;;
 esac

@@ -47,6 +47,21 @@ std::string context_for(const std::string& tmpl, const std::string& id) {
     }
 }
 
+// The id goes back to the server with its own type: an integer column compared with a text
+// parameter is compared as DOUBLE, which confuses ids above 2^53.
+Param id_param(const std::string& text, bool numeric) {
+    if (numeric) {
+        try {
+            std::size_t used = 0;
+            const long long n = std::stoll(text, &used);
+            if (used == text.size()) return Param(static_cast<std::int64_t>(n));
+        } catch (const std::exception&) {
+            // an unsigned BIGINT above INT64_MAX, a DECIMAL id: sent as its exact text
+        }
+    }
+    return Param(text);
+}
+
 std::uint64_t to_u64(const std::optional<std::string>& v) {
     return v ? std::stoull(*v) : 0;
 }
@@ -79,10 +94,11 @@ RewrapTableSummary rewrap_table(Connection& connection, const FieldEncryptor& en
                                      " LIMIT " + std::to_string(options.batch_size);
     const std::string update = "UPDATE " + table + " SET " + column + " = ? WHERE " + id + " = ? AND " + column + " = ?";
 
-    std::optional<std::string> last_id;
+    std::optional<Param> last_id;
     for (;;) {
-        const ResultSet batch = last_id ? connection.query(select, {Param(*last_id)}) : connection.query(select_first);
+        const ResultSet batch = last_id ? connection.query(select, {*last_id}) : connection.query(select_first);
         if (batch.rows.empty()) break;
+        const bool id_numeric = !batch.columns.empty() && batch.columns[0].numeric;
         connection.begin();
         try {
             for (const auto& row : batch.rows) {
@@ -108,7 +124,7 @@ RewrapTableSummary rewrap_table(Connection& connection, const FieldEncryptor& en
                     }
                     continue;
                 }
-                if (connection.execute(update, {Param(fresh), Param(row_id), Param(value)}) == 1) {
+                if (connection.execute(update, {Param(fresh), id_param(row_id, id_numeric), Param(value)}) == 1) {
                     ++summary.rewrapped;
                 } else {
                     ++summary.changed_meanwhile;
@@ -124,7 +140,7 @@ RewrapTableSummary rewrap_table(Connection& connection, const FieldEncryptor& en
             }
             throw;
         }
-        last_id = batch.rows.back().at(0);
+        last_id = id_param(*batch.rows.back().at(0), id_numeric);
         if (progress) progress(summary);
         if (batch.rows.size() < options.batch_size) break;
     }
