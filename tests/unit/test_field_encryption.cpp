@@ -5,8 +5,10 @@
 
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "field/format.hpp"
 #include "password/phc.hpp"
@@ -294,4 +296,24 @@ TEST_CASE("field keys: generated key text is 32 random bytes, Base64 with a newl
     CHECK(a.view().back() == '\n');
     CHECK(a.view() != b.view());
     CHECK(field::parse_field_key(a.view().substr(0, 44), "k").size() == 32);
+}
+
+TEST_CASE("field encryption: one encryptor shared by threads (run under ASan / TSan)") {
+    const FieldEncryptor enc = make();
+    std::vector<std::thread> threads;
+    std::atomic<int> bad{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) {
+                const std::string ctx = "t.c#" + std::to_string(t * 1000 + i);
+                const std::string value = "value " + std::to_string(i);
+                const std::string ct = enc.encrypt(value, ctx);
+                if (enc.decrypt(ct, ctx).view() != value) ++bad;
+                if (enc.blind_index(value, "t.c") != enc.blind_index(value, "t.c")) ++bad;
+                if (enc.decrypt(enc.rewrap(ct, ctx), ctx).view() != value) ++bad;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(bad.load() == 0);
 }
