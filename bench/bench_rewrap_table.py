@@ -21,7 +21,7 @@ import verrou  # noqa: E402
 
 
 def main(argv):
-    bed, build = argv[1], argv[2]
+    bed, build = os.path.abspath(argv[1]), os.path.abspath(argv[2])
     rows = int(argv[3]) if len(argv) > 3 else 10000
     cli = os.path.join(build, "tools", "verrou", "verrou")
     v = verrou.Verrou(os.path.join(build, "capi", "libverrou.so"))
