@@ -5,7 +5,9 @@
 # from `verrou keys new`) into a fresh folder of BED_DIR, then runs one example (default:
 # the C one, which loads BUILD_DIR's libverrou.so by path and resolves its functions by name,
 # as WinDev does). Each example exits non-zero unless every step, verdicts included, is right;
-# CTest runs all three (examples: ...).
+# CTest runs all three (examples: ...). VERROU_RUN_WRAPPER, when set, is a command prefix for
+# the example's process (tests/memcheck runs the C one under valgrind that way, with a longer
+# VERROU_DEMO_CONNECT_TIMEOUT: a TLS handshake under valgrind takes seconds).
 set -euo pipefail
 bed=${1:?usage: run-demo.sh BED_DIR BUILD_DIR}
 build=${2:?usage: run-demo.sh BED_DIR BUILD_DIR}
@@ -15,6 +17,7 @@ build=$(cd "$build" && pwd)
 # shellcheck disable=SC1091
 . "$bed/testbed.env"
 
+read -ra wrap <<< "${VERROU_RUN_WRAPPER:-}"
 lib="$build/capi/libverrou.so"
 [ -e "$lib" ] || { echo "run-demo: $lib not built" >&2; exit 1; }
 umask 077
@@ -39,6 +42,7 @@ cat > "$profile" <<JSON
       "ssl_crl": "$bed/pki/dev/crl.pem",
       "ssl_mode": "VERIFY_IDENTITY",
       "tls_version": "TLSv1.3",
+      "connect_timeout": ${VERROU_DEMO_CONNECT_TIMEOUT:-10},
       "hashing": {
         "algorithm": "argon2id",
         "current_pepper": "k1",
@@ -57,13 +61,13 @@ JSON
 case $example in
   c)
     echo "=== verrou C ABI demo: $build/examples/demo_c (profile $profile) ==="
-    "$build/examples/demo_c" "$lib" "$profile" dev ;;
+    "${wrap[@]}" "$build/examples/demo_c" "$lib" "$profile" dev ;;
   cpp)
     echo "=== verrou C++ demo (static core): $build/examples/demo_cpp ==="
-    "$build/examples/demo_cpp" "$profile" dev ;;
+    "${wrap[@]}" "$build/examples/demo_cpp" "$profile" dev ;;
   python)
     echo "=== verrou Python demo (ctypes): examples/python/demo.py ==="
-    python3 "$(dirname "${BASH_SOURCE[0]}")/python/demo.py" "$lib" "$profile" dev ;;
+    "${wrap[@]}" python3 "$(dirname "${BASH_SOURCE[0]}")/python/demo.py" "$lib" "$profile" dev ;;
   encryption-cpp)
     echo "=== verrou field encryption, C++: $build/examples/encrypted_column_cpp ==="
     "$build/examples/encrypted_column_cpp" "$profile" dev ;;

@@ -172,11 +172,6 @@ bool is_ip_literal(const std::string& host) {
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-struct Greeting {
-    std::string server_version;
-    std::uint32_t capabilities = 0;
-};
-
 Greeting read_greeting(net::TcpSocket& sock) {
     std::array<unsigned char, 4> header{};
     sock.read_exact(header.data(), header.size());
@@ -187,30 +182,7 @@ Greeting read_greeting(net::TcpSocket& sock) {
     }
     std::string payload(len, '\0');
     sock.read_exact(reinterpret_cast<unsigned char*>(payload.data()), len);
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(payload[i]); };
-    if (byte(0) == 0xFF) {
-        // An error packet instead of a greeting: too many connections, host blocked, ...
-        const std::string text = len > 3 ? sanitize_server_text(std::string_view(payload).substr(3)) : std::string();
-        throw Error(Code::ServerError, "the server at " + sock.peer_address() + " refused the connection: " + text);
-    }
-    if (byte(0) != 10) {
-        throw Error(Code::TlsHandshake, "the service at " + sock.peer_address() +
-                    " does not speak the MariaDB protocol (protocol version " + std::to_string(byte(0)) + ")");
-    }
-    Greeting g;
-    const auto nul = payload.find('\0', 1);
-    if (nul == std::string::npos || nul + 1 + 4 + 8 + 1 + 2 > len) {
-        throw Error(Code::TlsHandshake, "malformed MariaDB greeting from " + sock.peer_address());
-    }
-    g.server_version = sanitize_server_text(std::string_view(payload).substr(1, nul - 1));
-    std::size_t pos = nul + 1 + 4 + 8 + 1;
-    g.capabilities = byte(pos) | (static_cast<std::uint32_t>(byte(pos + 1)) << 8);
-    pos += 2;
-    if (pos + 1 + 2 + 2 <= len) {
-        g.capabilities |= (static_cast<std::uint32_t>(byte(pos + 3)) << 16) |
-                          (static_cast<std::uint32_t>(byte(pos + 4)) << 24);
-    }
-    return g;
+    return parse_greeting(payload, sock.peer_address());
 }
 
 void send_ssl_request(net::TcpSocket& sock) {
@@ -301,6 +273,35 @@ std::string sanitize_server_text(std::string_view text, std::size_t max_bytes) {
         i += len;
     }
     return out;
+}
+
+Greeting parse_greeting(std::string_view payload, const std::string& peer) {
+    const std::size_t len = payload.size();
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(payload[i]); };
+    if (len == 0) throw Error(Code::TlsHandshake, "malformed MariaDB greeting from " + peer + " (empty packet)");
+    if (byte(0) == 0xFF) {
+        // An error packet instead of a greeting: too many connections, host blocked, ...
+        const std::string text = len > 3 ? sanitize_server_text(payload.substr(3)) : std::string();
+        throw Error(Code::ServerError, "the server at " + peer + " refused the connection: " + text);
+    }
+    if (byte(0) != 10) {
+        throw Error(Code::TlsHandshake, "the service at " + peer +
+                    " does not speak the MariaDB protocol (protocol version " + std::to_string(byte(0)) + ")");
+    }
+    Greeting g;
+    const auto nul = payload.find('\0', 1);
+    if (nul == std::string_view::npos || nul + 1 + 4 + 8 + 1 + 2 > len) {
+        throw Error(Code::TlsHandshake, "malformed MariaDB greeting from " + peer);
+    }
+    g.server_version = sanitize_server_text(payload.substr(1, nul - 1));
+    std::size_t pos = nul + 1 + 4 + 8 + 1;
+    g.capabilities = byte(pos) | (static_cast<std::uint32_t>(byte(pos + 1)) << 8);
+    pos += 2;
+    if (pos + 1 + 2 + 2 <= len) {
+        g.capabilities |= (static_cast<std::uint32_t>(byte(pos + 3)) << 16) |
+                          (static_cast<std::uint32_t>(byte(pos + 4)) << 24);
+    }
+    return g;
 }
 
 ProbeOptions probe_options_for(const Profile& profile, std::shared_ptr<const Policy> policy) {

@@ -70,6 +70,18 @@ struct ProbeResult {
 /// (server_version, the chain's names, message) have been through it.
 std::string sanitize_server_text(std::string_view text, std::size_t max_bytes = 200);
 
+/// What the probe takes from the server's first packet.
+struct Greeting {
+    std::string server_version;  // sanitised (sanitize_server_text)
+    std::uint32_t capabilities = 0;
+};
+
+/// Parses the payload (without its 4-byte header) of the server's first packet, which is
+/// untrusted: a greeting (protocol 10), or an error packet (SERVER_ERROR with the server's
+/// sanitised text); anything else is TLS_HANDSHAKE naming `peer`. Separate from the socket
+/// so it can be fuzzed (tests/fuzz/fuzz_probe_greeting.cpp).
+Greeting parse_greeting(std::string_view payload, const std::string& peer);
+
 /// Never throws for network or TLS problems: they end up in `failure`/`message`. The policy
 /// is applied as Policy::apply_to_probe says, and the negotiated session judged by
 /// Policy::refuse_session, as Connection::open judges its own.

@@ -87,6 +87,8 @@ def bed_profile(tmp: TempDir, server: str = "strict", cert: str = "dev/app_user"
            "ssl_key": os.path.join(bed, "pki", cert + ".key"),
            "ssl_crl": os.path.join(bed, "pki", "dev", "crl.pem"),
            "hashing": hashing_section(os.path.join(bed, "secrets", "pepper_k1"))}
+    if os.environ.get("VERROU_TEST_CONNECT_TIMEOUT"):  # valgrind (tests/memcheck): slow handshakes
+        dev["connect_timeout"] = dev["read_timeout"] = int(os.environ["VERROU_TEST_CONNECT_TIMEOUT"])
     dev.update(extra or {})
     return tmp.write("bed-%s.json" % server, json.dumps(
         {"default_environment": "dev", "environments": {"dev": dev}}))

@@ -96,11 +96,13 @@ start_server() {  # start_server NAME [TLS ARGS...] — the bed's own TLS argume
   port=$(free_port)
   rm -rf "$d"; mkdir -p "$d" "$sock_dir"
   cp -a "$root/template" "$d/data"
+  # --connect-timeout: the server's wait for a client's handshake (default 10 s) is too short for
+  # a first TLS handshake under valgrind (tests/memcheck) on a loaded machine.
   # shellcheck disable=SC2046
   "$MARIADBD" --no-defaults --user="$(id -un)" --datadir="$d/data" --socket="$sock_dir/$name.sock" \
     --pid-file="$d/mysqld.pid" --log-error="$d/error.log" --port="$port" --bind-address=127.0.0.1 \
     --skip-name-resolve --skip-log-bin --performance-schema=OFF --innodb-buffer-pool-size=16M \
-    --innodb-log-file-size=8M --innodb-use-native-aio=0 --max-connections=300 \
+    --innodb-log-file-size=8M --innodb-use-native-aio=0 --max-connections=300 --connect-timeout=120 \
     --character-set-server=utf8mb4 --init-file="$root/init.sql" \
     $tls_args > "$d/stdout.log" 2>&1 &
   echo "$!" > "$d/launcher.pid"
