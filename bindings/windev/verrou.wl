@@ -92,6 +92,9 @@ CONSTANTE
 	VERROU_E_QUERY_PARAMETER = -702
 	VERROU_E_SERVER_GONE = -703
 	VERROU_E_TRANSACTION_STATE = -704
+	VERROU_E_LOGIN_TABLE_MISSING = -720
+	VERROU_E_LOGIN_TABLE_SHAPE = -721
+	VERROU_E_LOGIN_USER_AMBIGUOUS = -722
 
 	// Mots de passe : hachage et vérification (-800 à -899)
 	VERROU_E_PASSWORD_TOO_LONG = -800
@@ -123,6 +126,14 @@ CONSTANTE
 	VERROU_MISMATCH = 0
 	VERROU_MATCH = 1
 	VERROU_MATCH_REHASH = 2
+
+	// Verdicts de VerrouConnexionUtilisateur (verrou_login) et taille de son buffer de sortie
+	VERROU_LOGIN_DENIED = 0
+	VERROU_LOGIN_GRANTED = 1
+	VERROU_LOGIN_GRANTED_REHASHED = 2
+	VERROU_LOGIN_THROTTLED = 3
+	VERROU_LOGIN_LOCKED = 4
+	VERROU_LOGIN_JSON_SIZE = 128
 FIN
 
 gnVerrouDLL est un entier système = 0
@@ -387,6 +398,38 @@ bufHash est un Buffer = VerrouInterneUTF8(sHashBase64)
 nRes est un entier système = API("verrou", "verrou_verify_windev_legacy", nHacheur, &bufMdp, &bufSel, &bufHash)
 VerrouInterneEfface(bufMdp)	// efface la copie UTF-8 du mot de passe
 RENVOYER VerrouInterneContrôle(nRes, "verrou_verify_windev_legacy")
+
+// ---- connexion des utilisateurs de l'application (docs/login.md) ---------------------------
+
+// La connexion entière en un appel : lit la ligne de l'utilisateur (section login du profil de
+// nCnx), demande au garde partagé dans MariaDB si la tentative peut être vérifiée, vérifie avec
+// le hacheur du profil, écrit ce qui change (compteurs du garde ; nouveau hash après une hausse
+// de la politique ou une migration d'un ancien enregistrement WinDev). sSource : ce qui identifie
+// le poste (nom du poste, adresse IP). Renvoie VERROU_LOGIN_DENIED (0), _GRANTED (1),
+// _GRANTED_REHASHED (2), _THROTTLED (3) ou _LOCKED (4) ; nDélaiSecondes reçoit l'attente avant
+// le prochain essai (THROTTLED, LOCKED), -1 s'il n'y en a pas ou si seul un administrateur peut
+// débloquer le compte. Un utilisateur inconnu reçoit VERROU_LOGIN_DENIED, comme un mauvais mot
+// de passe : afficher « Identifiant ou mot de passe incorrect », jamais « utilisateur inconnu ».
+PROCÉDURE VerrouConnexionUtilisateur(nCnx est un entier système, sUtilisateur est une chaîne, sMdp est une chaîne, sSource est une chaîne, nDélaiSecondes est un entier = -1) : entier système
+nHacheur est un entier système = VerrouInterneHacheur()
+bufUtilisateur est un Buffer = VerrouInterneUTF8(sUtilisateur)
+bufMdp est un Buffer = VerrouInterneUTF8(sMdp)
+bufSource est un Buffer = VerrouInterneUTF8(sSource)
+bufSortie est un Buffer = Répète(Caract(0), VERROU_LOGIN_JSON_SIZE)
+nRes est un entier système = API("verrou", "verrou_login", nCnx, nHacheur, &bufUtilisateur, &bufMdp, &bufSource, &bufSortie, VERROU_LOGIN_JSON_SIZE)
+VerrouInterneEfface(bufMdp)	// efface la copie UTF-8 du mot de passe
+VerrouInterneContrôle(nRes, "verrou_login")
+nDélaiSecondes = -1
+nLongueur est un entier système = Position(bufSortie, Caract(0)) - 1	// le JSON se termine par un zéro
+vRésultat est un Variant = JSONVersVariant(VerrouInterneLit(bufSortie, nLongueur))
+SI vRésultat.retry_after_seconds <> Null ALORS nDélaiSecondes = vRésultat.retry_after_seconds
+RENVOYER nRes
+
+// Administrateur : efface les échecs et le blocage du compte. Vrai s'il y avait quelque chose
+// à effacer.
+PROCÉDURE VerrouDéverrouilleUtilisateur(nCnx est un entier système, sUtilisateur est une chaîne) : booléen
+bufUtilisateur est un Buffer = VerrouInterneUTF8(sUtilisateur)
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_login_unlock", nCnx, &bufUtilisateur), "verrou_login_unlock") = 1
 
 // ---- diagnostic et supervision ------------------------------------------------------------
 

@@ -91,6 +91,33 @@ struct TlsSettings {
     std::shared_ptr<const tls::Policy> policy;
 };
 
+/// The profile's `login` section (verrou/login.hpp, docs/login.md): where the application's
+/// users live and the limits of the brute-force guard shared by every client of the database.
+/// Table and column names are identifiers ([A-Za-z_][A-Za-z0-9_]{0,63}, tables optionally
+/// `schema.table`), checked when the profile loads and again by validate(): a profile cannot
+/// inject SQL.
+struct LoginSettings {
+    std::string users_table = "app_users";
+    std::string user_column = "login";
+    std::string hash_column = "password_hash";     // VARCHAR(255) NULL: PHC / Django / passlib strings
+    std::string legacy_salt_column;                 // both or neither: WinDev legacy records
+    std::string legacy_hash_column;                 //   (hashing.windev_legacy)
+    std::string guard_table = "verrou_login_guard";
+    int max_failures_per_account = 5;   // consecutive failures before the backoff starts
+    int backoff_initial_seconds = 1;    // doubled per further failure...
+    int backoff_max_seconds = 900;      // ...up to this
+    int lockout_after = 20;             // consecutive failures that lock the account; 0 = never
+    int lockout_seconds = 3600;         // 0 = until an administrator unlocks it
+    int max_failures_per_source = 50;   // per source within the window; 0 = no source budget
+    int source_window_seconds = 600;
+
+    bool has_legacy_columns() const noexcept { return !legacy_hash_column.empty(); }
+    /// Throws Error(CONFIG_INVALID_VALUE / CONFIG_MISSING_KEY) naming the field: identifiers,
+    /// ranges, legacy columns given in pairs, distinct column names, lockout_after >= the
+    /// throttle threshold.
+    void validate() const;
+};
+
 /// One resolved environment of a profile file.
 struct Profile {
     std::string source_file;   // absolute path of the profile file
@@ -103,6 +130,7 @@ struct Profile {
     int read_timeout_seconds = 30;
     SecretRef password;        // password_file / password_env / password_secret / password (inline, warned)
     TlsSettings tls;
+    LoginSettings login;       // the `login` section (defaults when absent)
     std::vector<Warning> warnings;  // found while loading (inline secret, REQUIRED mode, ...)
 };
 

@@ -90,7 +90,7 @@ struct IniParser {
                         "' in [" + name +
                         "]; known: hashing, hashing.peppers.<id>, hashing.windev_legacy, "
                         "hashing.windev_legacy.pepper, encryption, encryption.keys.<id>, "
-                        "encryption.index_keys.<id>");
+                        "encryption.index_keys.<id>, login");
         }
         prefix = rest.empty() ? std::string() : rest + ".";
     }

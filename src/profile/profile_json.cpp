@@ -55,6 +55,20 @@ std::string profile_to_json(const Profile& p) {
     tls["ssl_cert_next"] = null_if_empty(t.cert_next);
     tls["ssl_key_next"] = null_if_empty(t.key_next);
     j["tls"] = std::move(tls);
+    const LoginSettings& l = p.login;
+    j["login"] = {{"users_table", l.users_table},
+                  {"user_column", l.user_column},
+                  {"hash_column", l.hash_column},
+                  {"legacy_salt_column", null_if_empty(l.legacy_salt_column)},
+                  {"legacy_hash_column", null_if_empty(l.legacy_hash_column)},
+                  {"guard_table", l.guard_table},
+                  {"max_failures_per_account", l.max_failures_per_account},
+                  {"backoff_initial_seconds", l.backoff_initial_seconds},
+                  {"backoff_max_seconds", l.backoff_max_seconds},
+                  {"lockout_after", l.lockout_after},
+                  {"lockout_seconds", l.lockout_seconds},
+                  {"max_failures_per_source", l.max_failures_per_source},
+                  {"source_window_seconds", l.source_window_seconds}};
     nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
     for (const Warning& w : p.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
     j["warnings"] = std::move(warnings);

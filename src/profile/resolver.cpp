@@ -1,6 +1,7 @@
 // Resolver: neutral tree → typed Profile. Pure function of (file, environment, getenv):
 // no shared state, so concurrent loads are safe.
 #include "profile/resolver.hpp"
+#include "profile/login_section.hpp"
 
 #include <cctype>
 #include <cstdlib>
@@ -365,6 +366,7 @@ Profile load_profile(const std::string& path, std::string_view environment) {
     const Section section = effective_section(tree, env);
     Profile profile;
     Resolver{tree, section, env, profile}.run();
+    profile.login = read_login_section(tree, section, env);
     return profile;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "verrou/error.hpp"
+#include "verrou/login.hpp"
 #include "verrou/password.hpp"
 
 namespace verrou::profile_detail {
@@ -16,7 +17,7 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 67> kKeys{{
+constexpr std::array<KeySpec, 80> kKeys{{
     {"host", KeyType::Text},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
@@ -92,6 +93,21 @@ constexpr std::array<KeySpec, 67> kKeys{{
     {"encryption.index_keys.*.value", KeyType::InlineSecret, 0, 0, "index_key"},
     {"encryption.index_keys.*.inline", KeyType::InlineSecret, 0, 0, "index_key"},
     {"encryption.index_keys.*.key", KeyType::InlineSecret, 0, 0, "index_key"},
+    // login(): the users table and the brute-force guard (docs/login.md). Names are spliced
+    // into SQL, so they are identifiers (checked in every environment); ranges bound the guard.
+    {"login.users_table", KeyType::SqlTable},
+    {"login.user_column", KeyType::SqlColumn},
+    {"login.hash_column", KeyType::SqlColumn},
+    {"login.legacy_salt_column", KeyType::SqlColumn},
+    {"login.legacy_hash_column", KeyType::SqlColumn},
+    {"login.guard_table", KeyType::SqlTable},
+    {"login.max_failures_per_account", KeyType::Integer, 1, 1'000'000},
+    {"login.backoff_initial_seconds", KeyType::Integer, 1, 86'400},
+    {"login.backoff_max_seconds", KeyType::Integer, 1, 31'536'000},
+    {"login.lockout_after", KeyType::Integer, 0, 1'000'000},
+    {"login.lockout_seconds", KeyType::Integer, 0, 31'536'000},
+    {"login.max_failures_per_source", KeyType::Integer, 0, 100'000'000},
+    {"login.source_window_seconds", KeyType::Integer, 1, 31'536'000},
 }};
 
 constexpr std::string_view kPepperPrefix = "hashing.peppers.";
@@ -228,6 +244,21 @@ void check_value(const KeySpec& spec, const Value& v, std::string_view key) {
             }
             if (v.text.empty()) fail(Code::ConfigInvalidValue, v, key, "value is empty");
             return;
+        case KeyType::SqlTable:
+        case KeyType::SqlColumn: {
+            // Not echoed: a hostile value would only be reflected into logs.
+            const std::string name = read_string(v, key);
+            const bool table = spec.type == KeyType::SqlTable;
+            if (!(table ? is_login_table_name(name) : is_login_column_name(name))) {
+                fail(Code::ConfigInvalidValue, v, key,
+                     std::string("not a plain SQL name: letters, digits and '_', not starting with a digit, "
+                                 "1-64 characters") +
+                         (table ? ", optionally schema.table" : "") +
+                         " (no quotes, spaces or other characters, so that the profile cannot change the SQL "
+                         "verrou runs; the value is not shown)");
+            }
+            return;
+        }
         default: break;
     }
     const std::string s = read_string(v, key);
@@ -386,7 +417,8 @@ std::string_view written_part(std::string_view dotted) noexcept {
     if (split_pepper_key(dotted, id, field)) return field;
     for (std::string_view prefix : {kLegacyPepper, kLegacy, std::string_view("hashing.peppers"),
                                     std::string_view("hashing"), std::string_view("encryption.keys"),
-                                    std::string_view("encryption.index_keys"), std::string_view("encryption")}) {
+                                    std::string_view("encryption.index_keys"), std::string_view("encryption"),
+                                    std::string_view("login")}) {
         if (dotted.size() > prefix.size() + 1 && dotted.substr(0, prefix.size()) == prefix &&
             dotted[prefix.size()] == '.') {
             return dotted.substr(prefix.size() + 1);
@@ -437,7 +469,7 @@ const KeySpec* find_key(std::string_view dotted) {
 }
 
 bool is_section_prefix(std::string_view dotted) {
-    if (dotted == "hashing" || dotted == "hashing.peppers") return true;
+    if (dotted == "hashing" || dotted == "hashing.peppers" || dotted == "login") return true;
     if (dotted == kLegacy || dotted == kLegacyPepper) return true;
     if (dotted == "encryption" || dotted == "encryption.keys" || dotted == "encryption.index_keys") return true;
     for (const IdSection& sec : kIdSections) {

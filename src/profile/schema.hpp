@@ -22,6 +22,8 @@ enum class KeyType {
     EnvVarName,    // name of an environment variable (no expansion)
     SecretName,    // Docker secret name (plain file name, no expansion)
     InlineSecret,  // a literal secret: never expanded, never echoed
+    SqlTable,      // a table name spliced into SQL: identifier, optionally schema.table (no expansion)
+    SqlColumn,     // a column name spliced into SQL: identifier (no expansion)
 };
 
 struct KeySpec {

@@ -5,10 +5,11 @@ Functions, six ways: symbols exported by libverrou.so (nm -D), include/verrou.h,
 capi/verrou.map, bindings/python/verrou.py and bindings/windev/verrou.wl must name exactly the
 same functions, and the library must export nothing else.
 
-Constants, three ways: the VERROU_E_* error codes and the VERROU_MISMATCH / MATCH /
-MATCH_REHASH verdicts of include/verrou.h, the CONSTANTE block of bindings/windev/verrou.wl and
-ERROR_CODES / MISMATCH / MATCH / MATCH_REHASH of bindings/python/verrou.py must agree name for
-name and value for value (no name missing, none extra, none defined twice)."""
+Constants, three ways: the VERROU_E_* error codes, the VERROU_MISMATCH / MATCH /
+MATCH_REHASH verdicts and the VERROU_LOGIN_* verdicts and buffer size of include/verrou.h, the
+CONSTANTE block of bindings/windev/verrou.wl and ERROR_CODES / MISMATCH / MATCH / MATCH_REHASH /
+LOGIN_* of bindings/python/verrou.py must agree name for name and value for value (no name
+missing, none extra, none defined twice)."""
 import argparse
 import importlib.util
 import os
@@ -49,7 +50,8 @@ def header_constants(text):
     pairs = [("VERROU_E_" + n, int(v)) for n, v in
              re.findall(r"^\s*#\s*define\s+VERROU_E_(\w+)\s+\(?\s*(-?\d+)\s*\)?\s*$", text, re.M)]
     pairs += [("VERROU_" + n, int(v)) for n, v in
-              re.findall(r"^\s*#\s*define\s+VERROU_(MISMATCH|MATCH|MATCH_REHASH)\s+\(?\s*(-?\d+)\s*\)?", text, re.M)]
+              re.findall(r"^\s*#\s*define\s+VERROU_(MISMATCH|MATCH|MATCH_REHASH|LOGIN_\w+)\s+\(?\s*(-?\d+)\s*\)?",
+                         text, re.M)]
     return pairs
 
 
@@ -83,6 +85,8 @@ def python_constants(path):
         pairs.append(("ERROR_CODES (imported) differs from its literal", None))
     for n in ("MISMATCH", "MATCH", "MATCH_REHASH"):
         pairs.append(("VERROU_" + n, getattr(module, n, None)))
+    for n in sorted(a for a in vars(module) if a.startswith("LOGIN_")):
+        pairs.append(("VERROU_" + n, getattr(module, n)))
     return pairs
 
 
