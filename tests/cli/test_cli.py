@@ -41,7 +41,7 @@ class Offline(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def test_help_on_every_subcommand(self):
-        for cmd in ["doctor", "profile", "cert", "hash", "verify", "pki", "backup"]:
+        for cmd in ["doctor", "profile", "cert", "hash", "verify", "pki", "backup", "login"]:
             with self.subTest(cmd=cmd):
                 rc, out, _ = run(cmd, "--help")
                 self.assertEqual(rc, 0)
@@ -343,6 +343,58 @@ class Bed(unittest.TestCase):
         rc, out, err = self.run_clean("hash", "--profile", path, "--password-file",
                                       os.path.join(BED, "secrets", "app_user_password"))
         self.assertEqual(rc, 0, err)
+
+    def root_sql(self, sql):
+        """Runs SQL as the bed's root over the strict server's socket (stock client)."""
+        subprocess.run(["mariadb", "--no-defaults", "--socket=" + self.env["SOCKET_STRICT"], "-uroot", "-e", sql],
+                       check=True, capture_output=True, timeout=60)
+
+    def test_login_init_status_unlock_purge(self):
+        suffix = "%d_%d" % (os.getpid(), int(time.time() * 1000) % 1000000)
+        users, guard = "cli_users_" + suffix, "cli_guard_" + suffix
+        self.root_sql("CREATE TABLE appdb.%s (login VARCHAR(100) PRIMARY KEY, password_hash VARCHAR(255) NULL)" % users)
+        try:
+            login = {"users_table": users, "guard_table": guard, "max_failures_per_account": 2,
+                     "lockout_after": 2, "lockout_seconds": 0}
+            prof = self.profile(login=login)
+            rc, out, _ = self.run_clean("login", "init", "--profile", prof, "--print-ddl")
+            self.assertEqual(rc, 0)
+            self.assertIn("CREATE TABLE IF NOT EXISTS `%s`" % guard, out)
+            rc, out, err = self.run_clean("login", "status", "--profile", prof, "zoe")
+            self.assertEqual(rc, 2, out + err)
+            self.assertIn("LOGIN_TABLE_MISSING", err)
+            self.assertIn("verrou login init", err)
+            rc, out, err = self.run_clean("login", "init", "--profile", prof)
+            self.assertEqual(rc, 0, out + err)
+            self.assertEqual(self.run_clean("login", "init", "--profile", prof)[0], 0)  # idempotent
+            rc, out, _ = self.run_clean("login", "status", "--profile", prof, "zoe")
+            self.assertEqual(rc, 0)
+            self.assertIn("no failure recorded", out)
+            # Two failures lock zoe for good (lockout_seconds = 0): written as login() would.
+            self.root_sql("INSERT INTO appdb.%s VALUES ('account', 'zoe', 2, UTC_TIMESTAMP(6), NULL, UTC_TIMESTAMP(6)),"
+                          " ('source', 'ws-7', 1, NULL, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))" % guard)
+            rc, out, _ = self.run_clean("login", "status", "--profile", prof, "zoe", "--source", "ws-7")
+            self.assertEqual(rc, 2, out)
+            self.assertIn("locked until an administrator unlocks it", out)
+            self.assertIn("source ws-7: 1 failure(s) in the window, free", out)
+            rc, out, _ = self.run_clean("login", "status", "--json", "--profile", prof, "zoe")
+            self.assertEqual(json.loads(out)[0]["state"], "locked")
+            rc, out, _ = self.run_clean("login", "unlock", "--profile", prof, "zoe")
+            self.assertEqual(rc, 0)
+            self.assertIn("unlocked: zoe", out)
+            self.assertEqual(self.run_clean("login", "status", "--profile", prof, "zoe")[0], 0)
+            rc, out, _ = self.run_clean("login", "purge", "--profile", prof, "--older-than", "3600")
+            self.assertEqual(rc, 0)
+            self.assertIn("0 row(s) purged", out)
+            self.assertEqual(self.run_clean("login", "purge", "--profile", prof, "--older-than", "soon")[0], 3)
+            self.assertEqual(self.run_clean("login", "unlock", "--profile", prof)[0], 3)
+            # A users table without the configured hash column is named.
+            prof = self.profile(login=dict(login, hash_column="pwd"))
+            rc, _, err = self.run_clean("login", "init", "--profile", prof)
+            self.assertEqual(rc, 2)
+            self.assertIn("column `pwd`: missing (login.hash_column)", err)
+        finally:
+            self.root_sql("DROP TABLE IF EXISTS appdb.%s, appdb.%s" % (users, guard))
 
     def test_pki_material_against_a_real_server(self):
         """What `verrou pki` issues works in production shape: a mariadbd serving verrou's

@@ -17,5 +17,6 @@ int cmd_backup(const ArgList& args);
 int cmd_pki(const ArgList& args);
 int cmd_field(const ArgList& args);
 int cmd_keys(const ArgList& args);
+int cmd_login(const ArgList& args);
 
 }  // namespace verrou::cli

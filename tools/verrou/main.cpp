@@ -23,6 +23,7 @@ commands:
   field    encrypt|decrypt|rewrap|index --profile F [--env E] --context C   (value on stdin)
   field    rewrap-table --profile F --table T --column C --id-column ID --context-template 'T.C#{id}'
   keys     new --out FILE                      a fresh field-encryption key (owner-only file)
+  login    init|status|unlock|purge --profile F [--env E]   the login guard (docs/login.md)
   backup   check DIR [--max-age 30h] [--pattern GLOB] [--verify-checksums] [--json]
 
 Passwords are never taken from the command line: prompt (no echo), --password-stdin or
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
         if (command == "pki") return cmd_pki(args);
         if (command == "field") return cmd_field(args);
         if (command == "keys") return cmd_keys(args);
+        if (command == "login") return cmd_login(args);
         std::cerr << "verrou: unknown command '" << command << "'\n" << kUsage;
         return kUnknown;
     } catch (const UsageError& e) {
