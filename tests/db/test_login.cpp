@@ -336,3 +336,25 @@ TEST_CASE("login: missing tables and a guard table of the wrong shape are named,
     login_init(c, t.settings);
     CHECK(login_guard_ddl(t.settings).rfind("CREATE TABLE IF NOT EXISTS `" + t.settings.guard_table + "`", 0) == 0);
 }
+
+TEST_CASE("login: clients in different session time zones share the guard's clock") {
+    // Two workstations whose sessions run in time zones 12 hours apart: with NOW(6) one would
+    // see the other's failure 12 h in the past (backoff over) or future (throttled for 12 h).
+    LoginTables t;
+    t.settings.max_failures_per_account = 1;
+    t.settings.backoff_initial_seconds = 60;
+    t.settings.backoff_max_seconds = 60;
+    const PasswordHasher h = test_hasher();
+    t.add_user("ines", h.hash(kRight));
+    Connection east = Connection::open(bed_profile());
+    Connection west = Connection::open(bed_profile());
+    east.execute("SET time_zone = '+06:00'");
+    west.execute("SET time_zone = '-06:00'");
+    CHECK(login(east, h, t.settings, "ines", kWrong, "ws-east").verdict == LoginVerdict::Denied);
+    const LoginResult w = login(west, h, t.settings, "ines", kRight, "ws-west");
+    CHECK(w.verdict == LoginVerdict::Throttled);
+    CHECK(w.retry_after_seconds.value_or(0) >= 59);
+    CHECK(w.retry_after_seconds.value_or(0) <= 60);
+    const LoginGuardState st = login_account_state(east, t.settings, "ines");
+    CHECK(st.retry_after_seconds.value_or(0) <= 60);
+}
