@@ -38,9 +38,10 @@ void sleep_seconds(double s) { std::this_thread::sleep_for(std::chrono::duration
 
 TEST_CASE("login: granted, denied, throttled, then granted and reset once the backoff is over") {
     LoginTables t;
+    // Waits of whole seconds with margins: a loaded machine (or ASan) must not end a backoff early.
     t.settings.max_failures_per_account = 3;
-    t.settings.backoff_initial_seconds = 1;
-    t.settings.backoff_max_seconds = 2;
+    t.settings.backoff_initial_seconds = 2;
+    t.settings.backoff_max_seconds = 4;
     t.settings.lockout_after = 0;
     const PasswordHasher h = test_hasher();
     t.add_user("alice", h.hash(kRight));
@@ -59,21 +60,21 @@ TEST_CASE("login: granted, denied, throttled, then granted and reset once the ba
     const LoginResult throttled = login(c, h, t.settings, "alice", kRight, "10.0.0.2");
     CHECK(throttled.verdict == LoginVerdict::Throttled);
     REQUIRE(throttled.retry_after_seconds.has_value());
-    CHECK(*throttled.retry_after_seconds == 1);
+    CHECK(*throttled.retry_after_seconds == 2);
     CHECK(t.guard_failures("account", "alice") == 3);  // a throttled attempt is not counted
-    CHECK(login_result_json(throttled) == R"({"verdict":"throttled","retry_after_seconds":1})");
+    CHECK(login_result_json(throttled) == R"({"verdict":"throttled","retry_after_seconds":2})");
     const LoginGuardState st = login_account_state(c, t.settings, "alice");
     CHECK(st.known);
     CHECK(st.failures == 3);
     CHECK(st.verdict == LoginVerdict::Throttled);
 
-    sleep_seconds(1.1);
-    // Backoff over: one more check; a failure doubles the wait (capped at 2 s).
+    sleep_seconds(2.1);
+    // Backoff over: one more check; a failure doubles the wait (capped at 4 s).
     CHECK(login(c, h, t.settings, "alice", kWrong, "10.0.0.1").verdict == LoginVerdict::Denied);
     const LoginResult again = login(c, h, t.settings, "alice", kRight, "10.0.0.1");
     CHECK(again.verdict == LoginVerdict::Throttled);
-    CHECK(again.retry_after_seconds.value_or(0) == 2);
-    sleep_seconds(2.1);
+    CHECK(again.retry_after_seconds.value_or(0) == 4);
+    sleep_seconds(4.1);
     CHECK(login(c, h, t.settings, "alice", kRight, "10.0.0.1").verdict == LoginVerdict::Granted);
     CHECK(t.guard_failures("account", "alice") == 0);
     CHECK(login_account_state(c, t.settings, "alice").verdict == LoginVerdict::Granted);
@@ -101,12 +102,12 @@ TEST_CASE("login: locked after lockout_after failures, until unlocked or until t
     CHECK(login(c, h, t.settings, "bob", kRight, "ws-12").verdict == LoginVerdict::Granted);
 
     // A timed lock ends by itself and the count starts afresh.
-    t.settings.lockout_seconds = 1;
+    t.settings.lockout_seconds = 2;
     for (int i = 0; i < 3; ++i) CHECK(login(c, h, t.settings, "bob", kWrong, "ws-12").verdict == LoginVerdict::Denied);
     const LoginResult timed = login(c, h, t.settings, "bob", kRight, "ws-12");
     CHECK(timed.verdict == LoginVerdict::Locked);
-    CHECK(timed.retry_after_seconds.value_or(0) == 1);
-    sleep_seconds(1.1);
+    CHECK(timed.retry_after_seconds.value_or(0) == 2);
+    sleep_seconds(2.1);
     CHECK(login(c, h, t.settings, "bob", kWrong, "ws-12").verdict == LoginVerdict::Denied);
     CHECK(t.guard_failures("account", "bob") == 1);
     CHECK(login(c, h, t.settings, "bob", kRight, "ws-12").verdict == LoginVerdict::Granted);
