@@ -4,53 +4,15 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
-#include <new>
 
+#include "freed_scan.hpp"
 #include "test_profile_support.hpp"
 #include "verrou/error.hpp"
 #include "verrou/password.hpp"
 #include "verrou/profile.hpp"
-
-// ---- freed-memory scan ---------------------------------------------------------------------
-// Every block C++ code frees in this binary passes through these replacements. While a scan is
-// on, a freed block that still holds one of the needles is a copy of a secret nobody wiped.
-namespace {
-std::atomic<bool> g_scan_on{false};
-std::atomic<int> g_unwiped{0};
-const char* g_needles[2] = {nullptr, nullptr};
-
-void scan_freed(const void* p, std::size_t n) noexcept {
-    if (!p || !g_scan_on.load(std::memory_order_acquire)) return;
-    const std::string_view block(static_cast<const char*>(p), n);
-    for (const char* needle : g_needles) {
-        if (needle && block.find(needle) != std::string_view::npos) {
-            g_unwiped.fetch_add(1);
-            return;
-        }
-    }
-}
-}  // namespace
-
-void* operator new(std::size_t n) {
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void operator delete(void* p) noexcept {
-    if (p) scan_freed(p, malloc_usable_size(p));
-    std::free(p);
-}
-void operator delete[](void* p) noexcept { ::operator delete(p); }
-void operator delete(void* p, std::size_t) noexcept {
-    if (p) scan_freed(p, malloc_usable_size(p));  // the whole block: stale bytes past n count too
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t n) noexcept { ::operator delete(p, n); }
 
 using namespace verrou;
 using profile_test::contains;
@@ -894,20 +856,6 @@ TEST_CASE("profile: JSON reader details (escapes, UTF-8, comments, positions)") 
 
 namespace {
 
-// Runs `f` with the freed-memory scan on; returns how many freed blocks held a piece of `secret`
-// (its first and its last 12 characters are looked for, so a partial copy counts too).
-int unwiped_blocks(std::string_view secret, const std::function<void()>& f) {
-    const std::string head(secret.substr(0, 12)), tail(secret.substr(secret.size() - 12));  // inline: no heap
-    g_needles[0] = head.c_str();
-    g_needles[1] = tail.c_str();
-    g_unwiped = 0;
-    g_scan_on = true;
-    f();
-    g_scan_on = false;
-    g_needles[0] = g_needles[1] = nullptr;
-    return g_unwiped.load();
-}
-
 // Writes before + secret + after with plain write(2): no heap copy of the secret is made (and
 // freed unwiped) before the scan, where a later allocation could find it as stale bytes.
 std::string write_with_secret(const TempDir& dir, const std::string& name, const std::string& before,
@@ -951,7 +899,7 @@ TEST_CASE("profile: an inline password leaves no unwiped copy in freed memory (I
         CAPTURE(name);
         const std::string f = write_with_secret(dir, name, c.before, secret, c.after);
         bool loaded = false;
-        const int n = unwiped_blocks(secret, [&] {
+        const int n = freed_scan::unwiped_blocks(secret, [&] {
             try {
                 const Profile p = load_profile(f, "dev");
                 loaded = p.password.inline_value.view() == secret;
@@ -962,5 +910,5 @@ TEST_CASE("profile: an inline password leaves no unwiped copy in freed memory (I
         CHECK(n == 0);
     }
     // The scan itself works: a plain std::string copy freed unwiped is seen.
-    CHECK(unwiped_blocks(secret, [&] { std::string copy(secret); (void)copy; }) == 1);
+    CHECK(freed_scan::unwiped_blocks(secret, [&] { std::string copy(secret); (void)copy; }) == 1);
 }
