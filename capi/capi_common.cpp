@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 
 #include "capi_internal.hpp"
+#include "platform/utf8.hpp"
 
 #ifndef VERROU_VERSION_STRING
 #define VERROU_VERSION_STRING "unknown"
@@ -53,7 +54,9 @@ verrou_int fail(Code code, std::string_view message) noexcept {
     ThreadState& st = thread_state();
     st.code = static_cast<verrou_int>(code);
     try {
-        st.message.assign(message);
+        // The header promises UTF-8: a path or a system text that is not (strerror in a host's
+        // non-UTF-8 locale, a byte-garbage file name on Linux) gets U+FFFD for each bad byte.
+        st.message = platform::to_valid_utf8(message);
     } catch (...) {
         st.message.clear();  // out of memory: the code alone still explains the failure
     }
@@ -67,7 +70,7 @@ verrou_int fail_internal(const char* what) noexcept {
     st.code = static_cast<verrou_int>(Code::Internal);
     try {
         st.message = "internal error in verrou";
-        if (what != nullptr) (st.message += ": ") += what;
+        if (what != nullptr) (st.message += ": ") += platform::to_valid_utf8(what);
     } catch (...) {
         st.message.clear();
     }
@@ -75,30 +78,7 @@ verrou_int fail_internal(const char* what) noexcept {
 }
 
 bool valid_utf8(std::string_view s, std::size_t* bad_offset) noexcept {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const std::size_t n = s.size();
-    std::size_t i = 0;
-    while (i < n) {
-        const unsigned char c = p[i];
-        std::size_t len = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; }
-        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; }
-        else { if (bad_offset) *bad_offset = i; return false; }
-        if (i + len > n) { if (bad_offset) *bad_offset = i; return false; }
-        for (std::size_t k = 1; k < len; ++k) {
-            if ((p[i + k] & 0xC0u) != 0x80u) { if (bad_offset) *bad_offset = i; return false; }
-            cp = (cp << 6) | (p[i + k] & 0x3Fu);
-        }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-            if (bad_offset) *bad_offset = i;
-            return false;
-        }
-        i += len;
-    }
-    return true;
+    return platform::is_valid_utf8(s, bad_offset);  // the library's one UTF-8 decoder
 }
 
 void append_json_string(std::string& out, std::string_view s) {

@@ -18,6 +18,8 @@
 
 #include "common/glob.hpp"
 #include "common/iso8601.hpp"
+#include "platform/path.hpp"
+#include "platform/system_error.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou {
@@ -36,7 +38,7 @@ std::string human_age(long long s) {
 
 // Streams the file: backups are gigabytes, never read them whole.
 std::string sha256_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(platform::fs_path(path), std::ios::binary);
     if (!in) throw Error(Code::InvalidArgument, "cannot read " + path);
     MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
@@ -63,10 +65,20 @@ std::string sha256_file(const std::string& path) {
     return hex;
 }
 
+// The last component of a UTF-8 path, as UTF-8 (std::filesystem's own conversions use the
+// ANSI code page on Windows); empty if it cannot be a path there (not UTF-8).
+std::string base_name(const std::string& path) {
+    try {
+        return platform::path_utf8(platform::fs_path(path).filename());
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 // sha256sum format: "<64 hex>  <name>" or "<64 hex> *<name>" (binary mode); the first
 // line whose name is the backup's file name (or a lone hash) is the one that counts.
 std::optional<std::string> sidecar_hash(const std::string& sidecar, const std::string& file_name) {
-    std::ifstream in(sidecar);
+    std::ifstream in(platform::fs_path(sidecar));
     std::string line;
     while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -82,7 +94,7 @@ std::optional<std::string> sidecar_hash(const std::string& sidecar, const std::s
         if (rest.empty()) return hash;
         if (rest.size() < 2 || rest[0] != ' ' || (rest[1] != ' ' && rest[1] != '*')) continue;
         const std::string name = rest.substr(2);
-        if (name == file_name || fs::path(name).filename() == file_name) return hash;
+        if (name == file_name || base_name(name) == file_name) return hash;
     }
     return std::nullopt;
 }
@@ -153,20 +165,16 @@ long long parse_duration(std::string_view text) {
 BackupCheckResult check_backups(const BackupCheckOptions& o) {
     BackupCheckResult r;
     std::error_code ec;
-    fs::directory_iterator it(o.dir, ec);
+    fs::directory_iterator it(platform::fs_path(o.dir), ec);
     if (ec) {
-        set(r, 3, "cannot read backup folder " + o.dir + ": " + ec.message());
+        set(r, 3, "cannot read backup folder " + o.dir + ": " + platform::error_code_text(ec));
         return r;
     }
     std::optional<fs::path> newest;
     FileFacts newest_st;
     for (const auto& entry : it) {
-        std::string name;
-        try {
-            name = entry.path().filename().string();
-        } catch (const std::exception&) {
-            continue;  // Windows: not representable in the ANSI code page, so no pattern names it
-        }
+        // UTF-8 on every platform (Windows: from UTF-16), so a pattern matches "sauvegarde-été-*".
+        const std::string name = platform::path_utf8(entry.path().filename());
         if (!common::glob_match(o.pattern, name)) continue;
         FileFacts st;
         if (!stat_file(entry.path(), st) || !st.regular) continue;
@@ -181,29 +189,30 @@ BackupCheckResult check_backups(const BackupCheckOptions& o) {
         return r;
     }
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    r.newest = fs::absolute(*newest).string();
+    r.newest = platform::path_utf8(fs::absolute(*newest));
     r.newest_age_seconds = static_cast<long long>(now - newest_st.mtime);
     r.newest_size = newest_st.size;
     r.newest_mtime = iso8601(newest_st.mtime);
-    const std::string what = "newest backup " + newest->filename().string() + " is " +
+    const std::string newest_name = platform::path_utf8(newest->filename());
+    const std::string what = "newest backup " + newest_name + " is " +
                              human_age(r.newest_age_seconds < 0 ? 0 : r.newest_age_seconds) + " old";
 
     if (o.verify_checksums) {
-        const std::string sidecar = newest->string() + ".sha256";
-        if (!fs::exists(sidecar, ec)) {
+        const std::string sidecar = platform::path_utf8(*newest) + ".sha256";
+        if (!fs::exists(platform::fs_path(sidecar), ec)) {
             r.checksum = BackupChecksum::Missing;
-            set(r, 2, what + "; checksum file " + fs::path(sidecar).filename().string() + " is missing");
+            set(r, 2, what + "; checksum file " + newest_name + ".sha256 is missing");
             return r;
         }
-        const auto expected = sidecar_hash(sidecar, newest->filename().string());
+        const auto expected = sidecar_hash(sidecar, newest_name);
         if (!expected) {
             r.checksum = BackupChecksum::Malformed;
-            set(r, 2, what + "; " + fs::path(sidecar).filename().string() + " has no sha256sum line for it");
+            set(r, 2, what + "; " + newest_name + ".sha256 has no sha256sum line for it");
             return r;
         }
         r.expected_sha256 = *expected;
         try {
-            r.actual_sha256 = sha256_file(newest->string());
+            r.actual_sha256 = sha256_file(platform::path_utf8(*newest));
         } catch (const Error& e) {
             set(r, 3, what + "; " + std::string(e.message()));
             return r;

@@ -11,6 +11,7 @@
 #include "db/mariadb_error.hpp"
 #include "db/peer_certificate.hpp"
 #include "db/validation_cache.hpp"
+#include "platform/path.hpp"
 #include "tls/policy.hpp"
 #include "tls/probe.hpp"
 #include "verrou/error.hpp"
@@ -288,7 +289,22 @@ void apply_session_options(MYSQL* m, const Profile& profile, const ValidationRep
 
     set_option(m, MYSQL_OPT_SSL_CA, profile.tls.ca.c_str(), "ssl_ca");
     set_option(m, MYSQL_OPT_SSL_CERT, report.cert_path.c_str(), "ssl_cert");
+#ifdef _WIN32
+    // libmariadb hands ssl_ca, ssl_cert and ssl_crl to OpenSSL, which opens a UTF-8 name as
+    // UTF-16 on Windows; but it opens ssl_key itself with fopen(), in the ANSI code page. Give
+    // it a name fopen() understands (platform/path.hpp), or say plainly why there is none.
+    const std::optional<std::string> key_for_fopen = platform::narrow_path_for_fopen(report.key_path);
+    if (!key_for_fopen) {
+        throw Error(Code::CertUnreadable,
+                    "ssl_key: " + report.key_path +
+                        ": libmariadb opens the key file with the ANSI code page, which cannot spell this path "
+                        "(and the volume has no 8.3 short name for it): move the key to a folder whose name "
+                        "uses only characters of the Windows code page (letters with accents are fine)");
+    }
+    set_option(m, MYSQL_OPT_SSL_KEY, key_for_fopen->c_str(), "ssl_key");
+#else
     set_option(m, MYSQL_OPT_SSL_KEY, report.key_path.c_str(), "ssl_key");
+#endif
     if (!profile.tls.crl.empty()) set_option(m, MYSQL_OPT_SSL_CRL, profile.tls.crl.c_str(), "ssl_crl");
     if (!pre.tls.cipher.empty()) set_option(m, MYSQL_OPT_SSL_CIPHER, pre.tls.cipher.c_str(), "ssl_cipher");
     set_option(m, MARIADB_OPT_TLS_VERSION, pre.tls.versions, "tls_version");

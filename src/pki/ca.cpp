@@ -22,6 +22,7 @@
 
 #include "common/pem_no_prompt.hpp"
 #include "pki/files.hpp"
+#include "platform/path.hpp"
 #include "secret/file_read.hpp"
 #include "tls/x509.hpp"
 #include "verrou/error.hpp"
@@ -45,6 +46,11 @@ using X509RevokedPtr = std::unique_ptr<X509_REVOKED, Deleter<X509_REVOKED_free>>
 using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
 
 namespace fs = std::filesystem;
+
+// Paths are UTF-8: std::filesystem must get them through platform::fs_path, or Windows reads
+// them in the ANSI code page.
+bool exists_utf8(const std::string& path) { return fs::exists(platform::fs_path(path)); }
+
 using nlohmann::json;
 
 [[noreturn]] void crypto_fail(const std::string& what) {
@@ -64,7 +70,7 @@ void check_name(const std::string& value, std::string_view what) {
 
 std::string env_dir(const std::string& root, const std::string& env) {
     check_name(env, "environment");
-    return (fs::path(root) / env).string();
+    return platform::path_utf8(platform::fs_path(root) / env);
 }
 
 EvpPkeyPtr new_p256_key() {
@@ -146,7 +152,7 @@ struct Ca {
 
 Ca load_ca(const std::string& dir) {
     const std::string crt = dir + "/ca.crt", key = dir + "/ca.key";
-    if (!fs::exists(crt) || !fs::exists(key)) {
+    if (!exists_utf8(crt) || !exists_utf8(key)) {
         throw Error(Code::InvalidArgument, "no CA in " + dir + ": run `verrou pki init-ca` first");
     }
     Ca ca;
@@ -178,7 +184,7 @@ Ca load_ca(const std::string& dir) {
 
 json load_index(const std::string& dir) {
     const std::string path = dir + "/index.json";
-    if (!fs::exists(path)) return json{{"issued", json::array()}, {"revoked", json::array()}};
+    if (!exists_utf8(path)) return json{{"issued", json::array()}, {"revoked", json::array()}};
     return json::parse(read_text(path));
 }
 
@@ -193,7 +199,7 @@ Issued make_certificate(const std::string& dir, const std::string& cert_path, co
     if (days < 1 || days > 36500) throw Error(Code::InvalidArgument, "--days must be between 1 and 36500");
     // Refuse before generating anything: no half-issued pair.
     for (const auto& p : {cert_path, key_path}) {
-        if (fs::exists(p)) throw Error(Code::InvalidArgument, p + " already exists: refusing to overwrite it");
+        if (exists_utf8(p)) throw Error(Code::InvalidArgument, p + " already exists: refusing to overwrite it");
     }
     EvpPkeyPtr key = new_p256_key();
     X509Ptr cert(X509_new());
@@ -253,7 +259,7 @@ Issued make_certificate(const std::string& dir, const std::string& cert_path, co
 
 Issued init_ca(const std::string& root, const std::string& env, int days) {
     const std::string dir = env_dir(root, env);
-    if (fs::exists(dir + "/ca.crt") || fs::exists(dir + "/ca.key")) {
+    if (exists_utf8(dir + "/ca.crt") || exists_utf8(dir + "/ca.key")) {
         throw Error(Code::InvalidArgument, "a CA already exists in " + dir + ": refusing to overwrite it");
     }
     make_dirs(dir, 0700);  // holds the CA key: owner only

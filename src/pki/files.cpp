@@ -17,6 +17,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "platform/path.hpp"
+#include "platform/system_error.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou::pki_detail {
@@ -34,19 +36,10 @@ namespace {
 // folder, and restricting keys to their owner through ACLs is out of scope (keep the PKI
 // folder somewhere only its owner can read, e.g. under the user's profile).
 
-// Through std::filesystem, so a path means the same file here as in ca.cpp's fs::exists.
-std::wstring wide(const std::string& path) { return std::filesystem::path(path).wstring(); }
+// The UTF-8 path as UTF-16 for the wide API (platform/path.hpp): never the ANSI code page.
+std::wstring wide(const std::string& path) { return platform::fs_path(path).native(); }
 
-std::string error_text(DWORD code) {
-    char* buf = nullptr;
-    const DWORD n = FormatMessageA(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
-                                       FORMAT_MESSAGE_IGNORE_INSERTS,
-                                   nullptr, code, 0, reinterpret_cast<char*>(&buf), 0, nullptr);
-    std::string text = n > 0 && buf ? std::string(buf, n) : std::string();
-    if (buf) LocalFree(buf);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    return text + " (Windows error " + std::to_string(code) + ")";
-}
+std::string error_text(DWORD code) { return platform::windows_error_text(code); }
 
 // The temp file lives in the target's folder so the final move stays on one volume (a move
 // across volumes is a copy, which is not atomic).
@@ -99,7 +92,7 @@ void move_into_place(const std::string& tmp, const std::string& path, bool repla
 
 #else
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() { return platform::errno_text(errno); }
 
 // The temp file lives in the target's folder so link/rename stay on one file system.
 std::string write_temp(const std::string& path, std::string_view data, FileMode mode) {
@@ -161,7 +154,7 @@ void write_new_file(const std::string& path, std::string_view data, FileMode mod
         const int e = errno;
         ::unlink(tmp.c_str());
         if (e == EEXIST) throw_exists(path);
-        throw Error(Code::Internal, "cannot create " + path + ": " + std::strerror(e));
+        throw Error(Code::Internal, "cannot create " + path + ": " + platform::errno_text(e));
     }
     ::unlink(tmp.c_str());
     sync_dir(path);
@@ -184,8 +177,8 @@ void replace_file(const std::string& path, std::string_view data, FileMode mode)
 
 void make_dirs(const std::string& path, FileMode mode) {
     std::error_code ec;
-    std::filesystem::create_directories(path, ec);
-    if (ec) throw Error(Code::Internal, "cannot create folder " + path + ": " + ec.message());
+    std::filesystem::create_directories(platform::fs_path(path), ec);
+    if (ec) throw Error(Code::Internal, "cannot create folder " + path + ": " + platform::error_code_text(ec));
 #ifdef _WIN32
     (void)mode;  // no mode bits on Windows (see the note above write_temp)
 #else
@@ -196,7 +189,7 @@ void make_dirs(const std::string& path, FileMode mode) {
 std::string read_text(const std::string& path) {
     // Through std::filesystem::path, like the Windows writers above, so that on Windows every
     // function here turns the same narrow path into the same file name.
-    std::ifstream in(std::filesystem::path(path), std::ios::binary);
+    std::ifstream in(platform::fs_path(path), std::ios::binary);
     if (!in) throw Error(Code::InvalidArgument, "cannot read " + path);
     std::stringstream ss;
     ss << in.rdbuf();

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <set>
 
+#include "platform/path.hpp"
+#include "platform/utf8.hpp"
 #include "tls/policy.hpp"
 #include "verrou/error.hpp"
 #include "verrou/profile.hpp"
@@ -120,6 +122,10 @@ std::string resolve_text(const Tree& tree, const Value& v, std::string_view key,
     s = expand_vars(v, key, s);
     if (type == KeyType::Text) return s;
     if (s.empty()) fail(Code::ConfigInvalidValue, v, key, "path is empty");
+#ifdef _WIN32
+    // Windows names files in UTF-16: bytes that are not UTF-8 name no file (platform/path.hpp).
+    if (!platform::is_valid_utf8(s)) fail(Code::ConfigInvalidValue, v, key, "path is not valid UTF-8");
+#endif
     if (is_windows_path(s)) return s;  // verbatim: no joining, backslashes untouched
     namespace fs = std::filesystem;
     if (s[0] == '~') {
@@ -130,9 +136,9 @@ std::string resolve_text(const Tree& tree, const Value& v, std::string_view key,
         if (!home || !*home) fail(Code::ConfigInvalidValue, v, key, "path starts with ~ but HOME is not set");
         s = std::string(home) + s.substr(1);
     }
-    fs::path p(s);
-    if (p.is_relative()) p = fs::path(tree.file).parent_path() / p;
-    return p.lexically_normal().string();
+    fs::path p = platform::fs_path(s);
+    if (p.is_relative()) p = platform::fs_path(tree.file).parent_path() / p;
+    return platform::path_utf8(p.lexically_normal());
 }
 
 SecretRef secret_ref_from(const Tree& tree, const Section& section, std::string_view file_key,

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sys/stat.h>
 
+#include "platform/path.hpp"
 #include "profile/schema.hpp"
 #include "verrou/error.hpp"
 #include "verrou/secret.hpp"
@@ -100,8 +101,8 @@ std::string read_capped(const std::string& path) {
 Tree load_tree(const std::string& path) {
     if (path.empty()) throw Error(Code::ConfigUnreadable, "no profile path given");
     std::error_code ec;
-    std::filesystem::path abs = std::filesystem::absolute(path, ec);
-    const std::string file = ec ? path : abs.lexically_normal().string();
+    std::filesystem::path abs = std::filesystem::absolute(platform::fs_path(path), ec);
+    const std::string file = ec ? path : platform::path_utf8(abs.lexically_normal());
     std::string text = read_capped(file);
     // The raw text may hold an inline password: wipe it however parsing ends.
     struct Wiper {

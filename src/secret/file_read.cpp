@@ -22,6 +22,9 @@
 #include <memory>
 #include <string_view>
 
+#include "platform/path.hpp"
+#include "platform/system_error.hpp"
+
 namespace verrou::secret_detail {
 namespace {
 
@@ -90,18 +93,7 @@ FileReadResult read_all(std::uint64_t size_hint, std::size_t max_bytes, ReadSome
 
 #ifdef _WIN32
 
-std::string error_text(DWORD code) {
-    char* msg = nullptr;
-    const DWORD n = FormatMessageA(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
-                                       FORMAT_MESSAGE_IGNORE_INSERTS,
-                                   nullptr, code, 0, reinterpret_cast<char*>(&msg), 0, nullptr);
-    std::string text = n > 0 && msg ? std::string(msg, n) : std::string();
-    if (msg) LocalFree(msg);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '.')) {
-        text.pop_back();
-    }
-    return text + " (Windows error " + std::to_string(code) + ")";
-}
+std::string error_text(DWORD code) { return platform::windows_error_text(code); }
 
 bool is_not_found(DWORD code) {
     return code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND || code == ERROR_INVALID_NAME ||
@@ -119,9 +111,11 @@ struct HandleCloser {
 
 FileReadResult read_file_wiped(const std::string& path, std::size_t max_bytes, bool regular_only) {
 #ifdef _WIN32
-    // Through std::filesystem::path, like pki/files.cpp: the same narrow path names the same
-    // file everywhere in verrou.
-    const std::wstring wide = std::filesystem::path(path).wstring();
+    // UTF-8 -> UTF-16 in the one place that does it (platform/path.hpp), never the ANSI code
+    // page: the same path names the same file everywhere in verrou.
+    const std::optional<std::wstring> as_wide = platform::wide_path(path);
+    if (!as_wide) return failure(FileReadStatus::NotFound, "the path is not valid UTF-8");
+    const std::wstring& wide = *as_wide;
     const DWORD attributes = GetFileAttributesW(wide.c_str());
     if (attributes == INVALID_FILE_ATTRIBUTES) {
         const DWORD e = GetLastError();
@@ -161,7 +155,7 @@ FileReadResult read_file_wiped(const std::string& path, std::size_t max_bytes, b
     if (::stat(path.c_str(), &st) != 0) {
         const int e = errno;
         return failure(e == ENOENT || e == ENOTDIR ? FileReadStatus::NotFound : FileReadStatus::StatFailed,
-                       std::strerror(e));
+                       platform::errno_text(e));
     }
     if (S_ISDIR(st.st_mode)) return failure(FileReadStatus::IsDirectory);
     if (regular_only && !S_ISREG(st.st_mode)) return failure(FileReadStatus::NotRegular);
@@ -174,7 +168,7 @@ FileReadResult read_file_wiped(const std::string& path, std::size_t max_bytes, b
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         const int e = errno;
-        return failure(e == ENOENT ? FileReadStatus::NotFound : FileReadStatus::OpenFailed, std::strerror(e));
+        return failure(e == ENOENT ? FileReadStatus::NotFound : FileReadStatus::OpenFailed, platform::errno_text(e));
     }
     struct FdCloser {
         int fd;
@@ -182,7 +176,7 @@ FileReadResult read_file_wiped(const std::string& path, std::size_t max_bytes, b
     } closer{fd};
     // What was opened, not what was looked at: the path may have been swapped in between.
     struct stat opened {};
-    if (::fstat(fd, &opened) != 0) return failure(FileReadStatus::ReadFailed, std::strerror(errno));
+    if (::fstat(fd, &opened) != 0) return failure(FileReadStatus::ReadFailed, platform::errno_text(errno));
     if (S_ISDIR(opened.st_mode)) return failure(FileReadStatus::IsDirectory);
     if (regular_only && !S_ISREG(opened.st_mode)) return failure(FileReadStatus::NotRegular);
     const std::uint64_t size_hint = S_ISREG(opened.st_mode) ? static_cast<std::uint64_t>(opened.st_size) : 0;
@@ -192,7 +186,7 @@ FileReadResult read_file_wiped(const std::string& path, std::size_t max_bytes, b
             const ssize_t got = ::read(fd, dst, n);
             if (got >= 0) return static_cast<long long>(got);
             if (errno == EINTR) continue;
-            reason = std::strerror(errno);
+            reason = platform::errno_text(errno);
             return -1;
         }
     });
