@@ -100,13 +100,22 @@ S
     '$gxx' -std=c++20 -shared -I'$repo/include' stub.cpp -o stub.dll -Wl,--kill-at 2>&1 &&
     $(cc_for i686 gcc | sed 's/gcc\(-posix\)\{0,1\}$/objdump/') -p stub.dll | grep -q '\\bverrou_version\$'"
 else
+  # ~70 compiles: spread over the machine's cores (VERROU_JOBS, as scripts/test), each one's
+  # report kept in its own file and printed in order.
+  par=${VERROU_JOBS:-$(nproc)}
+  n=0
   for arch in x86_64 i686; do
     gxx=$(cc_for $arch g++)
     while IFS= read -r f; do
+      n=$((n + 1))
+      while [ "$(jobs -rp | wc -l)" -ge "$par" ]; do wait -n || true; done
       run "$arch $f" "$gxx" -std=c++20 -Wall -Wextra -Werror -fsyntax-only -I"$repo/include" -I"$repo/src" \
-        -isystem "$inc" -isystem "$inc/mariadb" "$repo/$f"
+        -isystem "$inc" -isystem "$inc/mariadb" "$repo/$f" > "$work/out.$(printf %04d $n)" 2>&1 &
     done < <(cd "$repo" && find src -name '*.cpp' | sort)
   done
+  wait
+  cat "$work"/out.*
+  grep -q '^FAIL' "$work"/out.* && status=1
 fi
 [ $status = 0 ] && echo "windows compile check ($part): passed" || echo "windows compile check ($part): FAILED"
 exit $status
