@@ -28,7 +28,7 @@ install(TARGETS verrou_core verrou_shared EXPORT verrouTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}   # verrou.dll beside the programs on Windows
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/verrou DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  FILES_MATCHING PATTERN "*.hpp")
+  FILES_MATCHING PATTERN "*.hpp" PATTERN "*.def")  # error.hpp includes error_codes.def
 install(FILES ${VERROU_C_HEADER} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(WIN32)
   # For LoadLibrary/API() users who never link: the export list, undecorated names.

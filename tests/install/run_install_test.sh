@@ -17,7 +17,7 @@ step() { echo "=== $* ==="; }
 
 step "cmake --install $build --prefix $prefix"
 cmake --install "$build" --prefix "$prefix" > "$work/install.log"
-for f in include/verrou.h include/verrou/profile.hpp include/verrou/password.hpp; do
+for f in include/verrou.h include/verrou/profile.hpp include/verrou/password.hpp include/verrou/error_codes.def; do
   [ -f "$prefix/$f" ] || { echo "missing after install: $f"; exit 1; }
 done
 ls "$prefix"/lib*/libverrou_core.a "$prefix"/lib*/libverrou.so* "$prefix"/lib*/cmake/verrou/verrouConfig.cmake \
