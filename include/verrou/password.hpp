@@ -79,11 +79,19 @@ enum class VerifyResult : int { Mismatch = 0, Match = 1, MatchRehash = 2 };
 enum class LegacyPrf { Sha256, Sha512, Sha3_256 };
 std::string_view legacy_prf_name(LegacyPrf prf) noexcept;  // "sha256", "sha512", "sha3-256"
 
+/// The bytes the old application hashed for its password and salt strings: a Unicode WinDev
+/// project (or one using UTF-8 explicitly) -> Utf8; an ANSI project on a Western Windows ->
+/// Cp1252; a Unicode project that hashed its strings' memory as is -> Utf16le. The pepper is
+/// used as stored (bytes). Passwords come in as UTF-8 and are converted before hashing.
+enum class LegacyEncoding { Utf8, Cp1252, Utf16le };
+std::string_view legacy_encoding_name(LegacyEncoding e) noexcept;  // "utf-8", "cp1252", "utf-16le"
+
 /// How the old application derived its records (the same for every row of its table).
 struct WindevLegacyParams {
     LegacyPrf prf = LegacyPrf::Sha256;
     std::uint32_t iterations = 0;     // 1 .. limits::pbkdf2_iterations_max
     std::uint32_t output_bytes = 32;  // limits::hash_min_bytes .. limits::hash_max_bytes
+    LegacyEncoding encoding = LegacyEncoding::Utf8;  // hashing.windev_legacy.password_encoding
 };
 
 /// The profile's `hashing.windev_legacy` section, resolved: parameters and the old
@@ -142,6 +150,7 @@ struct WindevLegacyRecord {
     LegacyPrf prf = LegacyPrf::Sha256;
     std::uint32_t iterations = 0;
     std::uint32_t output_bytes = 32;
+    LegacyEncoding encoding = LegacyEncoding::Utf8;
 };
 VerifyResult verify_windev_legacy(std::string_view password, std::string_view pepper,
                                   const WindevLegacyRecord& record);

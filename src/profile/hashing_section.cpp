@@ -63,6 +63,19 @@ LegacyPrf parse_legacy_prf(const Value& v) {
                                               "of the old application's PBKDF2)");
 }
 
+LegacyEncoding parse_legacy_encoding(const Value& v) {
+    const std::string key = std::string(kLegacy) + "password_encoding";
+    std::string s = read_string(v, key);
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::replace(s.begin(), s.end(), '_', '-');
+    if (s == "utf-8" || s == "utf8") return LegacyEncoding::Utf8;
+    if (s == "cp1252" || s == "windows-1252") return LegacyEncoding::Cp1252;
+    if (s == "utf-16le" || s == "utf16le" || s == "utf-16-le") return LegacyEncoding::Utf16le;
+    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key '" + key + "': '" + v.text +
+                                              "' is not supported; use utf-8 (Unicode project, the default), "
+                                              "cp1252 (ANSI project) or utf-16le (Unicode strings hashed as stored)");
+}
+
 std::size_t digest_bytes(LegacyPrf prf) { return prf == LegacyPrf::Sha512 ? 64 : 32; }
 
 /// The `hashing.windev_legacy` section, or nullopt when the environment has none of its keys.
@@ -95,6 +108,7 @@ std::optional<WindevLegacySettings> read_windev_legacy(const HashingReader& r) {
     // Default: the PRF's digest size, as PBKDF2 APIs do (hashlib's dklen=None).
     legacy.params.output_bytes = static_cast<std::uint32_t>(digest_bytes(legacy.params.prf));
     r.u32(base + "output_bytes", legacy.params.output_bytes);
+    if (const Value* v = r.find(base + "password_encoding")) legacy.params.encoding = parse_legacy_encoding(*v);
 
     const std::string pb = base + "pepper.";
     const SecretRef ref = secret_ref_from(r.tree, r.section, pb + "file", pb + "env", pb + "secret", {});

@@ -17,7 +17,7 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 80> kKeys{{
+constexpr std::array<KeySpec, 81> kKeys{{
     {"host", KeyType::Text},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
@@ -70,6 +70,7 @@ constexpr std::array<KeySpec, 80> kKeys{{
     {"hashing.windev_legacy.iterations", KeyType::Integer, 1, static_cast<std::int64_t>(limits::pbkdf2_iterations_max)},
     {"hashing.windev_legacy.output_bytes", KeyType::Integer, static_cast<std::int64_t>(limits::hash_min_bytes),
      static_cast<std::int64_t>(limits::hash_max_bytes)},
+    {"hashing.windev_legacy.password_encoding", KeyType::Text},  // utf-8 | cp1252 | utf-16le
     {"hashing.windev_legacy.pepper.file", KeyType::Path, 0, 0, "legacy_pepper"},
     {"hashing.windev_legacy.pepper.env", KeyType::EnvVarName, 0, 0, "legacy_pepper"},
     {"hashing.windev_legacy.pepper.secret", KeyType::SecretName, 0, 0, "legacy_pepper"},

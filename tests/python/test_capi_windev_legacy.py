@@ -176,5 +176,71 @@ class TestWindevLegacy(LibTestCase):
         self.assertClean("AAAA")
 
 
+class TestWindevLegacyEncoding(LibTestCase):
+    """hashing.windev_legacy.password_encoding: the bytes an ANSI WinDev project (cp1252) or a
+    Unicode one hashing its strings as stored (UTF-16LE) fed to PBKDF2, for password and salt;
+    records made by hashlib on exactly those bytes (the pepper is bytes, used as stored)."""
+    PASSWORDS = ("Fr\u00e9d\u00e9ric-\u00e9t\u00e9", "\u0152uvre\u20ac2009", "\u00c0\u00c9\u00ce\u00d5\u00dc \u00e7a")
+    SALT = "sel-\u00e9-17"
+    PY = {"utf8": "utf-8", "ansi": "cp1252", "unicode": "utf-16-le"}
+
+    def setUp(self):
+        super().setUp()
+        pepper = self.tmp.write("legacy_pepper", OLD_PEPPER + "\n")
+        new_pepper = self.tmp.write("pepper_k1", "0123456789abcdef" * 4 + "\n")
+        envs = {}
+        for env, value in (("utf8", None), ("ansi", "cp1252"), ("unicode", "utf-16le"), ("bad", "latin9")):
+            legacy = {"prf": "sha256", "iterations": 1000, "pepper": {"file": pepper}}
+            if value:
+                legacy["password_encoding"] = value
+            hashing = hashing_section(new_pepper)
+            hashing["windev_legacy"] = legacy
+            envs[env] = {"hashing": hashing}
+        self.path = self.tmp.write("encodings.json", json.dumps({"default_environment": "utf8", "environments": envs}))
+
+    def rec(self, password: str, salt: str, encoding: str) -> bytes:
+        raw = hashlib.pbkdf2_hmac("sha256", password.encode(encoding) + OLD_PEPPER.encode("utf-8"),
+                                  salt.encode(encoding), 1000, 32)
+        return base64.b64encode(raw)
+
+    def verify(self, env: str, password: str, salt: str, stored: bytes) -> int:
+        h = self.v.hasher_open(self.path, env)
+        try:
+            return self.raw.verrou_verify_windev_legacy(h, password.encode("utf-8"), salt.encode("utf-8"), stored)
+        finally:
+            self.v.hasher_close(h)
+
+    def test_each_encoding_matches_the_bytes_it_names_and_no_other(self):
+        for env, encoding in self.PY.items():
+            for password in self.PASSWORDS:
+                for made_with in self.PY.values():
+                    got = self.verify(env, password, self.SALT, self.rec(password, self.SALT, made_with))
+                    self.assertEqual(got, verrou.MATCH_REHASH if made_with == encoding else verrou.MISMATCH,
+                                     (env, made_with, password))
+
+    def test_ascii_records_are_the_same_in_utf8_and_cp1252(self):
+        stored = self.rec("Motdepasse1", "sel-17", "ascii")
+        self.assertEqual(self.verify("utf8", "Motdepasse1", "sel-17", stored), verrou.MATCH_REHASH)
+        self.assertEqual(self.verify("ansi", "Motdepasse1", "sel-17", stored), verrou.MATCH_REHASH)
+        self.assertEqual(self.verify("unicode", "Motdepasse1", "sel-17", stored), verrou.MISMATCH)
+
+    def test_cp1252_never_guesses_a_character_it_cannot_spell(self):
+        # An ANSI application would have stored "??" for these: no best-fit, never a match.
+        stored = self.rec("??", self.SALT, "cp1252")
+        self.assertEqual(self.verify("ansi", "\u65e5\u672c", self.SALT, stored), verrou.MISMATCH)
+        # A salt column cp1252 cannot spell is a malformed record, said without its value.
+        r = self.verify("ansi", "pw", "sel-\u65e5", self.rec("pw", "sel", "cp1252"))
+        self.assertEqual(r, E["HASH_MALFORMED"])
+        self.assertIn("cp1252", self.v.last_error_message())
+        self.assertNotIn("\u65e5", self.v.last_error_message())
+
+    def test_unknown_encoding_names_the_key_and_the_choices(self):
+        h = self.raw.verrou_hasher_open(self.path.encode(), b"bad")
+        self.assertEqual(h, E["CONFIG_INVALID_VALUE"])
+        message = self.v.last_error_message()
+        for word in ("password_encoding", "latin9", "utf-8", "cp1252", "utf-16le"):
+            self.assertIn(word, message)
+
+
 if __name__ == "__main__":
     unittest.main()
