@@ -211,6 +211,22 @@ VERROU_API verrou_int VERROU_CALL verrou_profile_close(verrou_int profile);
  * {"ok": bool, "findings": [...], "ca": {...}, "client": {...}}}. */
 VERROU_API verrou_int VERROU_CALL verrou_profile_describe(verrou_int profile, char *buf, verrou_int size);
 
+/* ---- WinDev's native access configured from a profile (capi_native.cpp) ------------------ */
+
+/** After the same local validation as verrou_connect (files, dates, chain, CRL, key match,
+ * environment guard, pins; its first failure is returned as that code), JSON with the values
+ * for WinDev's native MySQL/MariaDB connection: {"server", "port", "user", "database",
+ * "ssl_ca", "ssl_cert", "ssl_key", "ssl_mode", "ssl_crl", "tls_min_version",
+ * "using_next_certificate", "password_configured", "password_reference",
+ * "key_passphrase_configured", "checks": [{"check", "status", "code", "code_name",
+ * "message"}]}. Never contains a secret. */
+VERROU_API verrou_int VERROU_CALL verrou_native_options(verrou_int profile, char *buf, verrou_int size);
+/** The profile's MariaDB password (resolved from its file, variable or Docker secret) into
+ * (buf, size): the caller hands it to the native connection and wipes buf at once. A buffer too
+ * small gets nothing but the needed size (verrou_last_required_size). VERROU_E_SECRET_* when
+ * it cannot be read, VERROU_E_CONFIG_MISSING_KEY for a certificate-only account. */
+VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_native_password(verrou_int profile, char *buf, verrou_int size);
+
 /* ---- connections (capi_connection.cpp) -------------------------------------------------- */
 
 /** Validates the profile's certificates locally, then opens a verified mTLS session. */
