@@ -13,18 +13,17 @@ if(NOT OpenSSL_FOUND)
   verrou_missing("OpenSSL >= 3 (headers and libraries)" libssl-dev)
 endif()
 
-find_package(PkgConfig QUIET)
-if(NOT PkgConfig_FOUND)
-  verrou_missing("pkg-config" pkg-config)
-endif()
-
-pkg_check_modules(MARIADB QUIET IMPORTED_TARGET libmariadb>=3.3)
-if(NOT MARIADB_FOUND)
+# libmariadb and argon2: pkg-config on Linux; vcpkg's CMake packages on Windows
+# (cmake/VerrouImportedDeps.cmake, shared with the installed verrouConfig.cmake). Either way
+# the targets are PkgConfig::MARIADB and PkgConfig::ARGON2.
+include(${CMAKE_CURRENT_LIST_DIR}/VerrouImportedDeps.cmake)
+if(NOT TARGET PkgConfig::MARIADB)
+  if(NOT PkgConfig_FOUND)
+    verrou_missing("pkg-config" pkg-config)
+  endif()
   verrou_missing("MariaDB Connector/C >= 3.3 (pkg-config module libmariadb)" libmariadb-dev)
 endif()
-
-pkg_check_modules(ARGON2 QUIET IMPORTED_TARGET libargon2)
-if(NOT ARGON2_FOUND)
+if(NOT TARGET PkgConfig::ARGON2)
   verrou_missing("the Argon2 reference library (pkg-config module libargon2)" libargon2-dev)
 endif()
 
@@ -41,4 +40,6 @@ if(VERROU_BUILD_TESTS)
 endif()
 
 # libsodium is only an oracle for tests and the Argon2 benchmark baseline.
-pkg_check_modules(SODIUM QUIET IMPORTED_TARGET libsodium)
+if(PkgConfig_FOUND)
+  pkg_check_modules(SODIUM QUIET IMPORTED_TARGET libsodium)
+endif()

@@ -42,6 +42,7 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/verrouConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/verrouConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)   # 0.x: a minor version may change the C++ API
 install(FILES ${PROJECT_BINARY_DIR}/verrouConfig.cmake ${PROJECT_BINARY_DIR}/verrouConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/VerrouImportedDeps.cmake
   DESTINATION ${VERROU_INSTALL_CMAKEDIR})
 
 # pkg-config: the prefix is found from the .pc file's own place (${pcfiledir}), so
