@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import sys
 from typing import Any, Iterable, Optional, Union
 
 __all__ = ["Verrou", "VerrouError", "ERROR_CODES", "ERROR_NAMES", "FUNCTIONS",
@@ -136,6 +137,8 @@ FUNCTIONS = {
     "verrou_profile_open": (_S, _S),
     "verrou_profile_close": (_I,),
     "verrou_profile_describe": (_I, _B, _I),
+    "verrou_native_options": (_I, _B, _I),
+    "verrou_native_password": (_I, _B, _I),
     "verrou_connect": (_I,),
     "verrou_disconnect": (_I,),
     "verrou_connection_info": (_I, _B, _I),
@@ -194,6 +197,16 @@ def _c(text: Text) -> Optional[bytes]:
     return str(text).encode("utf-8")
 
 
+def _load(path: str) -> ctypes.CDLL:
+    """The library with the right calling convention: on 32-bit Windows verrou.dll exports
+    __stdcall functions (callee pops the arguments; ctypes.WinDLL), everywhere else the
+    platform's only C convention (ctypes.CDLL). A CDLL on 32-bit Windows would corrupt the
+    stack on every call."""
+    if sys.platform == "win32" and ctypes.sizeof(ctypes.c_void_p) == 4:
+        return ctypes.WinDLL(path)
+    return ctypes.CDLL(path)
+
+
 class Verrou:
     """One loaded libverrou. Handles are plain ints, as in C and WLanguage."""
 
@@ -202,7 +215,7 @@ class Verrou:
         if not path:
             raise ValueError("path to libverrou not given and VERROU_LIBRARY is not set")
         self.path = path
-        self._cdll = ctypes.CDLL(path)
+        self._cdll = _load(path)
         self.raw = _Raw(self._cdll)
         self.initial_buffer = max(1, int(initial_buffer))
 
@@ -267,6 +280,31 @@ class Verrou:
 
     def profile_describe(self, profile: int) -> dict:
         return json.loads(self._out(self.raw.verrou_profile_describe, profile))
+
+    # ---- WinDev's native access ----------------------------------------------------------
+    def native_options(self, profile: int) -> dict:
+        """Values for a native MySQL/MariaDB connection, after a connect's local checks."""
+        return json.loads(self._out(self.raw.verrou_native_options, profile))
+
+    def native_password(self, profile: int) -> bytearray:
+        """The profile's password as a bytearray: zero it (pw[:] = bytes(len(pw))) once used.
+        The ctypes buffer it went through is zeroed here; no immutable copy is made."""
+        size = 64
+        while True:
+            buf = ctypes.create_string_buffer(size)
+            try:
+                r = self.raw.verrou_native_password(profile, buf, size)
+                if r >= 0:
+                    out = bytearray(r)
+                    if r:
+                        ctypes.memmove((ctypes.c_char * r).from_buffer(out), buf, r)
+                    return out
+                need = self.raw.verrou_last_required_size()
+                if r != BUFFER_TOO_SMALL or need <= size:
+                    raise self.error(r)
+                size = need
+            finally:
+                ctypes.memset(buf, 0, size)
 
     # ---- connections ----------------------------------------------------------------------
     def connect(self, profile: int) -> int:

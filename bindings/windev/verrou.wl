@@ -154,14 +154,20 @@ SI gnVerrouDLL = 0 ALORS
 FIN
 RENVOYER Vrai
 
-// Ferme le hacheur et le chiffreur internes et décharge la DLL (fin de l'application). Fermer d'abord les
-// connexions et profils encore ouverts : leurs identifiants ne valent plus rien ensuite.
+// Ferme le hacheur et le chiffreur internes et décharge la DLL : À N'APPELER QU'À LA
+// FERMETURE DE L'APPLICATION (code de fin du projet), une fois tous les threads arrêtés. La DLL
+// n'est pas faite pour être déchargée puis rechargée en cours d'exécution : OpenSSL et
+// libmariadb gardent un état global jusqu'à la fin du processus, et tout identifiant
+// (connexion, profil, hacheur, chiffreur) ouvert avant ne vaut plus rien. Fermer d'abord les
+// connexions et profils encore ouverts.
 PROCÉDURE VerrouDécharge()
 SI gnVerrouDLL = 0 ALORS RETOUR
+SectionCritiqueDébut("verrou_hacheur")
 SI gnVerrouHacheur <> 0 ALORS
 	API("verrou", "verrou_hasher_close", gnVerrouHacheur)
 	gnVerrouHacheur = 0
 FIN
+SectionCritiqueFin("verrou_hacheur")
 SI gnVerrouChiffreur <> 0 ALORS
 	API("verrou", "verrou_encryptor_close", gnVerrouChiffreur)
 	gnVerrouChiffreur = 0
@@ -169,12 +175,15 @@ FIN
 DéchargeDLL(gnVerrouDLL)
 gnVerrouDLL = 0
 
-// Chaîne WLanguage → buffer UTF-8 terminé par un zéro, tel que la DLL l'attend (un Buffer n'a
-// pas de marqueur de fin : le zéro est ajouté ici).
+// Chaîne WLanguage → buffer UTF-8 terminé par un zéro, tel que la DLL l'attend. Le zéro est
+// ajouté à la CHAÎNE avant la conversion (U+0000 devient l'octet 0) : ajouter Caract(0) à un
+// Buffer convertirait ce caractère selon le projet (1 octet en ANSI, 2 en Unicode). Une chaîne
+// qui contient déjà un Caract(0) est refusée : la DLL n'en verrait que le début.
 PROCÉDURE PRIVÉE VerrouInterneUTF8(s est une chaîne) : Buffer
-bufRes est un Buffer = ChaîneVersUTF8(s)
-bufRes += Caract(0)
-RENVOYER bufRes
+SI Position(s, Caract(0)) > 0 ALORS
+	ExceptionDéclenche(-VERROU_E_INVALID_ARGUMENT, "verrou : une chaîne passée à la DLL contient un caractère nul (Caract(0))")
+FIN
+RENVOYER ChaîneVersUTF8(s + Caract(0))
 
 // Met à zéro, en place, la copie UTF-8 d'un mot de passe (RtlZeroMemory de kernel32) : une
 // simple réaffectation du buffer laisserait l'ancienne zone mémoire intacte.
@@ -215,7 +224,7 @@ VerrouCharge()
 nTaille est un entier système = 64
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_version", &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_version", &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_version")
 	nTaille = API("verrou", "verrou_last_required_size")
@@ -228,7 +237,7 @@ PROCÉDURE VerrouDernierMessage() : chaîne
 nTaille est un entier système = 512
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_last_error_message", &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_last_error_message", &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS RENVOYER ""
 	nTaille = API("verrou", "verrou_last_required_size")
@@ -240,7 +249,7 @@ RENVOYER API("verrou", "verrou_last_required_size")
 PROCÉDURE VerrouNomErreur(nCode est un entier système) : chaîne
 nTaille est un entier système = 64
 bufSortie est un Buffer = Répète(Caract(0), nTaille)
-nRes est un entier système = API("verrou", "verrou_error_name", nCode, &bufSortie, nTaille)
+nRes est un entier système = API("verrou", "verrou_error_name", nCode, &bufSortie, Taille(bufSortie))
 SI nRes < 0 ALORS RENVOYER "UNKNOWN"
 RENVOYER VerrouInterneLit(bufSortie, nRes)
 
@@ -261,11 +270,70 @@ PROCÉDURE VerrouProfilDécrit(nProfil est un entier système) : chaîne
 nTaille est un entier système = 8192
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_profile_describe", nProfil, &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_profile_describe", nProfil, &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_profile_describe")
 	nTaille = API("verrou", "verrou_last_required_size")
 FIN
+
+// ---- accès natif MySQL/MariaDB de WINDEV --------------------------------------------------
+
+// JSON des valeurs pour l'accès natif (serveur, port, utilisateur, base, SSL_CA, SSL_CERT,
+// SSL_KEY, SSL_MODE…) et résultats des contrôles locaux ("checks"), après les mêmes contrôles
+// qu'une connexion verrou (certificats, dates, CRL, garde d'environnement) : une anomalie
+// déclenche l'exception du même code que VerrouConnecte. Jamais de secret dans ce JSON.
+PROCÉDURE VerrouOptionsNatives(nProfil est un entier système) : chaîne
+nTaille est un entier système = 4096
+BOUCLE
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_native_options", nProfil, &bufSortie, Taille(bufSortie))
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_native_options")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+// Remplit la variable Connexion cnx (accès natif MySQL/MariaDB) depuis le profil gsVerrouProfil,
+// environnement sEnv, pour garder l'accès natif tout en prenant serveur, compte et matériel TLS
+// du profil. Le mot de passe est lu par verrou_native_password dans un buffer effacé aussitôt
+// (la chaîne ..MotDePasse de WINDEV en garde sa propre copie). Renvoie le JSON des contrôles.
+// Les options SSL suivent la sortie de `verrou profile windev` (docs/cli.md) ; non compilé
+// par WINDEV ici : vérifier les noms de propriétés avec la version utilisée.
+PROCÉDURE VerrouConnexionNative(cnx est une Connexion, sEnv est une chaîne = "") : chaîne
+nProfil est un entier système = VerrouProfilOuvre(gsVerrouProfil, sEnv)
+sJSON est une chaîne
+QUAND EXCEPTION DANS
+	sJSON = VerrouOptionsNatives(nProfil)
+	vOpt est un Variant = JSONVersVariant(sJSON)
+	cnx..Provider = hAccèsNatifMySQL
+	cnx..Serveur = vOpt.server
+	cnx..Utilisateur = vOpt.user
+	cnx..BaseDeDonnées = vOpt.database
+	cnx..Option["PORT"] = NumériqueVersChaîne(vOpt.port)
+	cnx..Option["SSL_CA"] = vOpt.ssl_ca
+	cnx..Option["SSL_CERT"] = vOpt.ssl_cert
+	cnx..Option["SSL_KEY"] = vOpt.ssl_key
+	cnx..Option["SSL_MODE"] = vOpt.ssl_mode
+	SI vOpt.password_configured ALORS
+		nTaille est un entier système = 256
+		BOUCLE
+			bufMdp est un Buffer = Répète(Caract(0), nTaille)
+			nRes est un entier système = API("verrou", "verrou_native_password", nProfil, &bufMdp, Taille(bufMdp))
+			SI nRes >= 0 ALORS
+				cnx..MotDePasse = UTF8VersChaîne(Gauche(bufMdp, nRes))
+				VerrouInterneEfface(bufMdp)
+				SORTIR
+			FIN
+			VerrouInterneEfface(bufMdp)
+			SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_native_password")
+			nTaille = API("verrou", "verrou_last_required_size")
+		FIN
+	FIN
+FAIRE
+	VerrouProfilFerme(nProfil)
+	ExceptionPropage()
+FIN
+VerrouProfilFerme(nProfil)
+RENVOYER sJSON
 
 // ---- connexions ---------------------------------------------------------------------------
 
@@ -293,7 +361,7 @@ PROCÉDURE VerrouInfoConnexion(nCnx est un entier système) : chaîne
 nTaille est un entier système = 4096
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_connection_info", nCnx, &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_connection_info", nCnx, &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_connection_info")
 	nTaille = API("verrou", "verrou_last_required_size")
@@ -318,7 +386,7 @@ bufParams est un Buffer = VerrouInterneParams(tabParams)
 nTaille est un entier système = 65536
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_query", nCnx, &bufSQL, &bufParams, &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_query", nCnx, &bufSQL, &bufParams, &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_query")
 	nTaille = API("verrou", "verrou_last_required_size")
@@ -346,8 +414,18 @@ RENVOYER VerrouInterneContrôle(API("verrou", "verrou_hasher_open", &bufFichier,
 PROCÉDURE VerrouHacheurFerme(nHacheur est un entier système)
 VerrouInterneContrôle(API("verrou", "verrou_hasher_close", nHacheur), "verrou_hasher_close")
 
+// Le hacheur partagé est ouvert une seule fois, même si plusieurs threads de l'application
+// hachent en même temps : sans la section critique, deux threads l'ouvriraient chacun et un
+// identifiant serait perdu (jamais fermé). Les appels à la DLL eux-mêmes sont sûrs entre threads.
 PROCÉDURE PRIVÉE VerrouInterneHacheur() : entier système
-SI gnVerrouHacheur = 0 ALORS gnVerrouHacheur = VerrouHacheurOuvre()
+SectionCritiqueDébut("verrou_hacheur")
+QUAND EXCEPTION DANS
+	SI gnVerrouHacheur = 0 ALORS gnVerrouHacheur = VerrouHacheurOuvre()
+FAIRE
+	SectionCritiqueFin("verrou_hacheur")
+	ExceptionPropage()
+FIN
+SectionCritiqueFin("verrou_hacheur")
 RENVOYER gnVerrouHacheur
 
 // Hache un mot de passe (Argon2id, sel aléatoire, poivre du profil) : chaîne à stocker.
@@ -357,7 +435,7 @@ bufMdp est un Buffer = VerrouInterneUTF8(sMdp)
 nTaille est un entier système = 256
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_hash", nHacheur, &bufMdp, &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_hash", nHacheur, &bufMdp, &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS
 		VerrouInterneEfface(bufMdp)	// efface la copie UTF-8 du mot de passe
 		RENVOYER VerrouInterneLit(bufSortie, nRes)
@@ -446,7 +524,7 @@ bufEnv est un Buffer = VerrouInterneUTF8(sEnv)
 nTaille est un entier système = 16384
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_doctor", &bufFichier, &bufEnv, &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_doctor", &bufFichier, &bufEnv, &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_doctor")
 	nTaille = API("verrou", "verrou_last_required_size")
@@ -458,7 +536,7 @@ PROCÉDURE VerrouCertificatsContrôle(nProfil est un entier système) : chaîne
 nTaille est un entier système = 8192
 BOUCLE
 	bufSortie est un Buffer = Répète(Caract(0), nTaille)
-	nRes est un entier système = API("verrou", "verrou_cert_check", nProfil, &bufSortie, nTaille)
+	nRes est un entier système = API("verrou", "verrou_cert_check", nProfil, &bufSortie, Taille(bufSortie))
 	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
 	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_cert_check")
 	nTaille = API("verrou", "verrou_last_required_size")
