@@ -229,10 +229,15 @@ class TestWindevLegacyEncoding(LibTestCase):
         stored = self.rec("??", self.SALT, "cp1252")
         self.assertEqual(self.verify("ansi", "\u65e5\u672c", self.SALT, stored), verrou.MISMATCH)
         # A salt column cp1252 cannot spell is a malformed record, said without its value.
-        r = self.verify("ansi", "pw", "sel-\u65e5", self.rec("pw", "sel", "cp1252"))
-        self.assertEqual(r, E["HASH_MALFORMED"])
-        self.assertIn("cp1252", self.v.last_error_message())
-        self.assertNotIn("\u65e5", self.v.last_error_message())
+        h = self.v.hasher_open(self.path, "ansi")
+        try:
+            r = self.raw.verrou_verify_windev_legacy(h, b"pw", "sel-\u65e5".encode(), self.rec("pw", "sel", "cp1252"))
+            self.assertEqual(r, E["HASH_MALFORMED"])
+            message = self.v.last_error_message()  # before hasher_close, which clears it
+        finally:
+            self.v.hasher_close(h)
+        self.assertIn("cp1252", message)
+        self.assertNotIn("\u65e5", message)
 
     def test_unknown_encoding_names_the_key_and_the_choices(self):
         h = self.raw.verrou_hasher_open(self.path.encode(), b"bad")
