@@ -572,10 +572,10 @@ BOUCLE
 	nRes est un entier système = VERROU_E_INVALID_ARGUMENT
 	// Un appel par nom écrit en clair : tests/python/check_abi_consistency.py les relit.
 	SELON sFonction
-		CAS "verrou_encrypt" : nRes = API("verrou", "verrou_encrypt", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
-		CAS "verrou_decrypt" : nRes = API("verrou", "verrou_decrypt", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
-		CAS "verrou_rewrap" : nRes = API("verrou", "verrou_rewrap", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
-		CAS "verrou_blind_index" : nRes = API("verrou", "verrou_blind_index", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, nTaille)
+		CAS "verrou_encrypt" : nRes = API("verrou", "verrou_encrypt", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, Taille(bufSortie))
+		CAS "verrou_decrypt" : nRes = API("verrou", "verrou_decrypt", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, Taille(bufSortie))
+		CAS "verrou_rewrap" : nRes = API("verrou", "verrou_rewrap", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, Taille(bufSortie))
+		CAS "verrou_blind_index" : nRes = API("verrou", "verrou_blind_index", nChiffreur, &bufEntrée, &bufContexte, &bufSortie, Taille(bufSortie))
 	FIN
 	SI nRes >= 0 ALORS
 		sRes est une chaîne = VerrouInterneLit(bufSortie, nRes)
