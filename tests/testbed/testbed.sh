@@ -187,6 +187,7 @@ case $cmd in
     log "up in $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$started" "$(date +%s.%N)") s: $(for n in "${SERVERS[@]}"; do printf '%s:%s ' "$n" "$(cat "$servers_dir/$n/port")"; done)"
     ;;
   down)
+    [ -d "$root/cluster" ] && bash "$here/cluster.sh" down "$root" > /dev/null 2>&1 || true
     stop_all
     rm -f "$root/testbed.env"
     log "down"
