@@ -217,6 +217,8 @@ VERROU_API verrou_int VERROU_CALL verrou_connection_info(verrou_int connection, 
             for (const Warning& w : i.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
             j["warnings"] = std::move(warnings);
             j["in_transaction"] = conn.in_transaction();
+            j["lost"] = conn.lost();
+            j["reconnects"] = conn.reconnects();
             return write_out(j.dump(2, ' ', false, json::error_handler_t::replace), buf, size);
         });
     });

@@ -151,6 +151,7 @@ typedef intptr_t verrou_int;
 #define VERROU_E_QUERY_PARAMETER                  (-702)
 #define VERROU_E_SERVER_GONE                      (-703)
 #define VERROU_E_TRANSACTION_STATE                (-704)
+#define VERROU_E_OUTCOME_UNKNOWN                  (-705)
 #define VERROU_E_LOGIN_TABLE_MISSING              (-720)
 #define VERROU_E_LOGIN_TABLE_SHAPE                (-721)
 #define VERROU_E_LOGIN_USER_AMBIGUOUS             (-722)

@@ -82,6 +82,12 @@ public:
     void rollback();
     bool in_transaction() const noexcept;
 
+    /// A call met a lost session (SERVER_GONE / NETWORK_TIMEOUT / OUTCOME_UNKNOWN); it stays
+    /// lost until connected again (profile key reconnect) — docs/errors.md#lost-connections.
+    bool lost() const noexcept;
+    /// How many times this connection was connected again after a loss (profile key reconnect).
+    std::uint64_t reconnects() const noexcept;
+
 private:
     struct Impl;
     explicit Connection(std::unique_ptr<Impl> impl);

@@ -52,6 +52,7 @@ enum class WarningCode {
     RolloverNextUnusable,  // rollover_next_unusable: ssl_cert_next cannot take over
     NoClientCertificate,   // no_client_certificate: no ssl_cert / ssl_key
     ServerCertExpiring,    // server_cert_expiring: the server's certificate is inside the window
+    Reconnected,           // reconnected: a lost connection was connected again (profile key reconnect)
 };
 std::string_view warning_name(WarningCode code) noexcept;
 /// A Warning identified by `code`.
@@ -128,6 +129,9 @@ struct Profile {
     std::string database;      // optional
     int connect_timeout_seconds = 10;
     int read_timeout_seconds = 30;
+    /// A lost connection is connected again on the next call outside a transaction (warning
+    /// `reconnected`, Connection::reconnects()); inside a transaction the loss is always reported.
+    bool reconnect = false;
     SecretRef password;        // password_file / password_env / password_secret / password (inline, warned)
     TlsSettings tls;
     LoginSettings login;       // the `login` section (defaults when absent)

@@ -16,6 +16,7 @@ std::string_view warning_name(WarningCode code) noexcept {
         case WarningCode::RolloverNextUnusable: return "rollover_next_unusable";
         case WarningCode::NoClientCertificate: return "no_client_certificate";
         case WarningCode::ServerCertExpiring: return "server_cert_expiring";
+        case WarningCode::Reconnected: return "reconnected";
     }
     return "warning";
 }

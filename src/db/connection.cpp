@@ -10,6 +10,7 @@
 
 #include "db/mariadb_error.hpp"
 #include "db/peer_certificate.hpp"
+#include "db/session_error.hpp"
 #include "db/validation_cache.hpp"
 #include "platform/path.hpp"
 #include "tls/policy.hpp"
@@ -111,10 +112,6 @@ bool is_numeric(enum_field_types t) {
     }
 }
 
-bool connection_lost(unsigned int err) {
-    return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST || err == CR_SERVER_LOST_EXTENDED;
-}
-
 }  // namespace
 
 struct Connection::Impl {
@@ -122,28 +119,69 @@ struct Connection::Impl {
     ConnectionInfo info;
     bool current_user_loaded = false;
     bool in_transaction = false;
+    // A lost session stays lost (libmariadb never reconnects by itself): later calls report it,
+    // or connect again with the profile it was opened with (profile.reconnect).
+    Profile profile;
+    bool lost = false;
+    bool lost_in_transaction = false;  // every call but rollback() reports it until rolled back
+    std::string lost_reason;
+    std::uint64_t reconnects = 0;
 
-    [[noreturn]] void fail_session(const std::string& what) const {
-        const unsigned int err = mysql_errno(mysql.get());
-        throw Error(connection_lost(err) ? Code::ServerGone : Code::QueryError,
-                    what + " failed (SQLSTATE " + mysql_sqlstate(mysql.get()) + ", error " +
-                    std::to_string(err) + "): " + mysql_error(mysql.get()));
+    std::string peer() const { return info.host + ":" + std::to_string(info.port); }
+
+    /// Classifies the failure (db/session_error) and remembers a loss before throwing.
+    [[noreturn]] void fail(db::SessionFailure f, db::Phase phase, bool returns_rows = false) {
+        Error e = db::classify_session_failure(
+            f, db::SessionContext{phase, in_transaction && phase != db::Phase::Commit, returns_rows, peer()});
+        if (db::is_session_lost(f)) {
+            lost = true;
+            lost_in_transaction = in_transaction;
+            lost_reason = e.what();
+        }
+        throw e;
     }
 
-    [[noreturn]] void fail_stmt(MYSQL_STMT* stmt, const std::string& what) const {
-        const unsigned int err = mysql_stmt_errno(stmt);
-        throw Error(connection_lost(err) ? Code::ServerGone : Code::QueryError,
-                    what + " failed (SQLSTATE " + mysql_stmt_sqlstate(stmt) + ", error " +
-                    std::to_string(err) + "): " + mysql_stmt_error(stmt));
+    [[noreturn]] void fail_session(db::Phase phase) {
+        fail(db::SessionFailure{mysql_errno(mysql.get()), mysql_sqlstate(mysql.get()), mysql_error(mysql.get())}, phase);
+    }
+
+    [[noreturn]] void fail_stmt(MYSQL_STMT* stmt, db::Phase phase) {
+        fail(db::SessionFailure{mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt)}, phase,
+             mysql_stmt_field_count(stmt) > 0);
     }
 
     /// A statement with no parameters whose result, if any, is discarded (START TRANSACTION).
-    void run_discarding_result(const char* sql, const char* what) {
-        if (mysql_real_query(mysql.get(), sql, static_cast<unsigned long>(std::strlen(sql))) != 0) fail_session(what);
+    void run_discarding_result(const char* sql, db::Phase phase) {
+        if (mysql_real_query(mysql.get(), sql, static_cast<unsigned long>(std::strlen(sql))) != 0) fail_session(phase);
         ResultPtr r(mysql_store_result(mysql.get()));
     }
 
+    /// Before every call: a lost session is reported, or connected again when the profile asks
+    /// for it and no transaction was open when it was lost.
+    void ensure_usable(bool rolling_back = false);
+    void reopen();
+    /// Runs `call`; a loss met before anything ran (while preparing, outside a transaction) is
+    /// connected again and `call` run once more when the profile says reconnect.
+    template <typename F>
+    auto with_retry(F&& call) -> decltype(call()) {
+        ensure_usable();
+        lost_before_running = false;
+        try {
+            return call();
+        } catch (const Error& e) {
+            // Not after a timeout: a frozen server would only make the second try wait as long.
+            if (e.code() != Code::ServerGone || !lost || lost_in_transaction || !profile.reconnect ||
+                !lost_before_running)
+                throw;
+        }
+        reopen();
+        return call();
+    }
+    bool lost_before_running = false;  // the last loss was met while preparing (nothing ran)
+
     StmtPtr prepare_and_run(std::string_view sql, const std::vector<Param>& params);
+    std::uint64_t execute(std::string_view sql, const std::vector<Param>& params);
+    ResultSet query(std::string_view sql, const std::vector<Param>& params);
 
     /// info().current_user: the account the server matched ("app_user@%"), "" when the query
     /// fails (the connection's next call reports that failure).
@@ -210,7 +248,8 @@ StmtPtr Connection::Impl::prepare_and_run(std::string_view sql, const std::vecto
     StmtPtr stmt(mysql_stmt_init(mysql.get()));
     if (!stmt) throw Error(Code::OutOfMemory, "mysql_stmt_init failed");
     if (mysql_stmt_prepare(stmt.get(), sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
-        fail_stmt(stmt.get(), "preparing the statement");
+        lost_before_running = true;  // a prepared statement has not run
+        fail_stmt(stmt.get(), db::Phase::Prepare);
     }
     const unsigned long expected = mysql_stmt_param_count(stmt.get());
     if (expected != params.size()) {
@@ -219,9 +258,9 @@ StmtPtr Connection::Impl::prepare_and_run(std::string_view sql, const std::vecto
     }
     BoundParams bound(params);
     if (!params.empty() && mysql_stmt_bind_param(stmt.get(), bound.binds.data()) != 0) {
-        fail_stmt(stmt.get(), "binding the parameters");
+        fail_stmt(stmt.get(), db::Phase::Bind);
     }
-    if (mysql_stmt_execute(stmt.get()) != 0) fail_stmt(stmt.get(), "executing the statement");
+    if (mysql_stmt_execute(stmt.get()) != 0) fail_stmt(stmt.get(), db::Phase::Execute);
     return stmt;
 }
 
@@ -364,6 +403,7 @@ Connection Connection::open(const Profile& profile) {
 
     library_init_once();
     auto impl = std::make_unique<Impl>();
+    impl->profile = profile;
     impl->mysql.reset(mysql_init(nullptr));
     if (!impl->mysql) throw Error(Code::OutOfMemory, "mysql_init failed");
     MYSQL* m = impl->mysql.get();
@@ -401,7 +441,11 @@ const ConnectionInfo& Connection::info() const noexcept {
 }
 
 std::uint64_t Connection::execute(std::string_view sql, const std::vector<Param>& params) {
-    StmtPtr stmt = impl_->prepare_and_run(sql, params);
+    return impl_->with_retry([&] { return impl_->execute(sql, params); });
+}
+
+std::uint64_t Connection::Impl::execute(std::string_view sql, const std::vector<Param>& params) {
+    StmtPtr stmt = prepare_and_run(sql, params);
     const my_ulonglong affected = mysql_stmt_affected_rows(stmt.get());
     // A statement that returned rows reports (my_ulonglong)-1; it affected nothing.
     if (affected == static_cast<my_ulonglong>(-1)) {
@@ -412,7 +456,11 @@ std::uint64_t Connection::execute(std::string_view sql, const std::vector<Param>
 }
 
 ResultSet Connection::query(std::string_view sql, const std::vector<Param>& params) {
-    StmtPtr stmt = impl_->prepare_and_run(sql, params);
+    return impl_->with_retry([&] { return impl_->query(sql, params); });
+}
+
+ResultSet Connection::Impl::query(std::string_view sql, const std::vector<Param>& params) {
+    StmtPtr stmt = prepare_and_run(sql, params);
     ResultSet out;
     ResultPtr meta(mysql_stmt_result_metadata(stmt.get()));
     if (!meta) return out;  // statement without a result set
@@ -421,7 +469,7 @@ ResultSet Connection::query(std::string_view sql, const std::vector<Param>& para
     for (unsigned int i = 0; i < ncols; ++i) {
         out.columns.push_back(Column{fields[i].name, is_numeric(fields[i].type)});
     }
-    if (mysql_stmt_store_result(stmt.get()) != 0) impl_->fail_stmt(stmt.get(), "reading the result");
+    if (mysql_stmt_store_result(stmt.get()) != 0) fail_stmt(stmt.get(), db::Phase::Fetch);
 
     // Every column is fetched as text (the server's own rendering). Small buffers first; a
     // longer value is re-read at its exact size with mysql_stmt_fetch_column.
@@ -439,11 +487,11 @@ ResultSet Connection::query(std::string_view sql, const std::vector<Param>& para
         binds[i].is_null = &nulls[i];
         binds[i].error = &errors[i];
     }
-    if (mysql_stmt_bind_result(stmt.get(), binds.data()) != 0) impl_->fail_stmt(stmt.get(), "binding the result");
+    if (mysql_stmt_bind_result(stmt.get(), binds.data()) != 0) fail_stmt(stmt.get(), db::Phase::Fetch);
     for (;;) {
         const int rc = mysql_stmt_fetch(stmt.get());
         if (rc == MYSQL_NO_DATA) break;
-        if (rc == 1) impl_->fail_stmt(stmt.get(), "fetching a row");
+        if (rc == 1) fail_stmt(stmt.get(), db::Phase::Fetch);
         std::vector<std::optional<std::string>> row(ncols);
         for (unsigned int i = 0; i < ncols; ++i) {
             if (nulls[i]) continue;
@@ -458,7 +506,7 @@ ResultSet Connection::query(std::string_view sql, const std::vector<Param>& para
             b.buffer_length = lengths[i];
             unsigned long len = 0;
             b.length = &len;
-            if (mysql_stmt_fetch_column(stmt.get(), &b, i, 0) != 0) impl_->fail_stmt(stmt.get(), "fetching a long value");
+            if (mysql_stmt_fetch_column(stmt.get(), &b, i, 0) != 0) fail_stmt(stmt.get(), db::Phase::Fetch);
             big.resize(len);
             row[i] = std::move(big);
         }
@@ -469,22 +517,70 @@ ResultSet Connection::query(std::string_view sql, const std::vector<Param>& para
 
 void Connection::begin() {
     if (impl_->in_transaction) throw Error(Code::TransactionState, "a transaction is already open; commit or roll it back first");
-    impl_->run_discarding_result("START TRANSACTION", "START TRANSACTION");
+    impl_->with_retry([&] {
+        impl_->lost_before_running = true;  // START TRANSACTION changes nothing: safe to send again
+        impl_->run_discarding_result("START TRANSACTION", db::Phase::Begin);
+        impl_->lost_before_running = false;
+    });
     impl_->in_transaction = true;
 }
 
 void Connection::commit() {
     if (!impl_->in_transaction) throw Error(Code::TransactionState, "commit without an open transaction (call begin first)");
+    impl_->ensure_usable();
     impl_->in_transaction = false;
-    if (mysql_commit(impl_->mysql.get()) != 0) impl_->fail_session("COMMIT");
+    if (mysql_commit(impl_->mysql.get()) != 0) impl_->fail_session(db::Phase::Commit);
 }
 
 void Connection::rollback() {
     if (!impl_->in_transaction) throw Error(Code::TransactionState, "rollback without an open transaction (call begin first)");
+    impl_->ensure_usable(true);
     impl_->in_transaction = false;
-    if (mysql_rollback(impl_->mysql.get()) != 0) impl_->fail_session("ROLLBACK");
+    if (impl_->lost) return;  // the transaction died with its session: nothing to roll back
+    if (mysql_rollback(impl_->mysql.get()) != 0) impl_->fail_session(db::Phase::Rollback);
 }
 
 bool Connection::in_transaction() const noexcept { return impl_->in_transaction; }
+
+std::uint64_t Connection::reconnects() const noexcept { return impl_->reconnects; }
+
+bool Connection::lost() const noexcept { return impl_->lost; }
+
+void Connection::Impl::ensure_usable(bool rolling_back) {
+    if (!lost) return;
+    if (lost_in_transaction) {
+        if (rolling_back) {
+            lost_in_transaction = false;  // acknowledged: the application knows the transaction is gone
+            return;
+        }
+        throw Error(Code::ServerGone, "the connection was lost inside a transaction, which the server rolled back: "
+                                      "call rollback, then run the whole transaction again (" + lost_reason + ")");
+    }
+    if (rolling_back) return;
+    if (!profile.reconnect) {
+        throw Error(Code::ServerGone, "the connection was lost earlier and reconnect is off in the profile: "
+                                      "close it and connect again (" + lost_reason + ")");
+    }
+    reopen();
+}
+
+/// The same profile, the same checks and refusals as the first connect; the caller's handle
+/// keeps working. On failure the connection stays lost and the connect error is thrown.
+void Connection::Impl::reopen() {
+    Connection fresh = Connection::open(profile);
+    const std::string reason = lost_reason;
+    mysql = std::move(fresh.impl_->mysql);
+    info = std::move(fresh.impl_->info);
+    current_user_loaded = false;
+    in_transaction = false;
+    lost = lost_in_transaction = lost_before_running = false;
+    lost_reason.clear();
+    ++reconnects;
+    // The new session's warnings plus one reconnected warning, the latest (a connection open
+    // all day must not grow its list).
+    info.warnings.push_back(make_warning(
+        WarningCode::Reconnected, "the connection to " + peer() + " was lost and connected again (reconnect " +
+                                      std::to_string(reconnects) + "; profile key reconnect): " + reason));
+}
 
 }  // namespace verrou

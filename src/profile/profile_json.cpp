@@ -35,6 +35,7 @@ std::string profile_to_json(const Profile& p) {
     j["database"] = null_if_empty(p.database);
     j["connect_timeout"] = p.connect_timeout_seconds;
     j["read_timeout"] = p.read_timeout_seconds;
+    j["reconnect"] = p.reconnect;
     j["password"] = ref_json(p.password);
     const TlsSettings& t = p.tls;
     nlohmann::ordered_json tls;

@@ -261,6 +261,7 @@ struct Resolver {
         profile.port = static_cast<std::uint16_t>(integer("port", 3306));
         profile.connect_timeout_seconds = integer("connect_timeout", 10);
         profile.read_timeout_seconds = integer("read_timeout", 30);
+        profile.reconnect = boolean("reconnect", false);
 
         profile.password = secret_ref_from(tree, section, "password_file", "password_env", "password_secret", "password");
         if (profile.password.kind == SecretRef::Kind::Inline) {

@@ -17,13 +17,14 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 81> kKeys{{
+constexpr std::array<KeySpec, 82> kKeys{{
     {"host", KeyType::Text},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
     {"database", KeyType::Text},
     {"connect_timeout", KeyType::Integer, 1, 3600},
     {"read_timeout", KeyType::Integer, 1, 86400},
+    {"reconnect", KeyType::Bool},  // re-establish a lost connection on the next call outside a transaction
     {"password", KeyType::InlineSecret, 0, 0, "password"},
     {"password_file", KeyType::Path, 0, 0, "password"},
     {"password_env", KeyType::EnvVarName, 0, 0, "password"},

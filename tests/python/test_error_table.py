@@ -58,14 +58,14 @@ class TestErrorTable(unittest.TestCase):
 
     def test_new_code_reaches_every_binding_and_needs_a_doc_row(self):
         self.edit("include/verrou/error_codes.def", "VERROU_ERROR(TransactionState, TRANSACTION_STATE, -704)\n",
-                  "VERROU_ERROR(TransactionState, TRANSACTION_STATE, -704)\nVERROU_ERROR(PoolExhausted, POOL_EXHAUSTED, -705)\n")
+                  "VERROU_ERROR(TransactionState, TRANSACTION_STATE, -704)\nVERROU_ERROR(SampleNewCode, SAMPLE_NEW_CODE, -719)\n")
         code, out = run(self.tmp, "--write")
         self.assertEqual(code, 1, out)  # the blocks are written, but the doc lacks the row
-        self.assertIn("no row for -705 `POOL_EXHAUSTED` (under ## SERVER)", out)
-        self.assertRegex(self.read("include/verrou.h"), r"#define VERROU_E_POOL_EXHAUSTED\s+\(-705\)")
-        self.assertIn("\tVERROU_E_POOL_EXHAUSTED = -705\n", self.read("bindings/windev/verrou.wl"))
-        self.assertIn('"POOL_EXHAUSTED": -705,', self.read("bindings/python/verrou.py"))
-        self.edit("docs/errors.md", "| -704 |", "| -705 | `POOL_EXHAUSTED` | The pool has no free connection. |\n| -704 |")
+        self.assertIn("no row for -719 `SAMPLE_NEW_CODE` (under ## SERVER)", out)
+        self.assertRegex(self.read("include/verrou.h"), r"#define VERROU_E_SAMPLE_NEW_CODE\s+\(-719\)")
+        self.assertIn("\tVERROU_E_SAMPLE_NEW_CODE = -719\n", self.read("bindings/windev/verrou.wl"))
+        self.assertIn('"SAMPLE_NEW_CODE": -719,', self.read("bindings/python/verrou.py"))
+        self.edit("docs/errors.md", "| -704 |", "| -719 | `SAMPLE_NEW_CODE` | A code added by the test. |\n| -704 |")
         self.assertEqual(run(self.tmp)[0], 0, run(self.tmp)[1])
 
     def test_doc_row_under_the_wrong_layer(self):

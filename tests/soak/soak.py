@@ -38,7 +38,7 @@ TESTBED = os.path.join(REPO, "tests", "testbed", "testbed.sh")
 # What chaos may legitimately cause, per operation family (anything else is a failure).
 CHAOS_CODES = {
     # server frozen, killed, restarting, or the client files half-rotated
-    "NETWORK_REFUSED", "NETWORK_TIMEOUT", "NETWORK_LOST", "NETWORK_UNREACHABLE", "SERVER_GONE",
+    "NETWORK_REFUSED", "NETWORK_TIMEOUT", "NETWORK_LOST", "NETWORK_UNREACHABLE", "SERVER_GONE", "OUTCOME_UNKNOWN",
     "SERVER_ERROR", "TLS_HANDSHAKE", "CERT_KEY_MISMATCH", "CERT_PARSE", "CERT_FILE_MISSING",
     "CERT_UNREADABLE", "CERT_REJECTED_BY_SERVER", "AUTH_DENIED", "QUERY_ERROR",
     # a connection closed under another thread's feet by the worker's own recovery

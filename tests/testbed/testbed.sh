@@ -10,6 +10,10 @@
 #                            require_secure_transport) with the given material — e.g. what
 #                            `verrou pki` issued — run SQL as root, print its port
 #   testbed.sh stop DIR NAME stop that one server
+#   testbed.sh crash|freeze|thaw|restart DIR NAME
+#                            faults for one server started by `serve` (never the bed's shared
+#                            ones: tests run in parallel): SIGKILL, SIGSTOP, SIGCONT, and start
+#                            again on the same port and datadir (after a crash when running)
 #
 # Servers (see docs/testbed.md): strict (dev CA, TLS 1.3 only, require_secure_transport,
 # CRL), tls12 (TLS 1.2 only), plain (no TLS), wrongname (certificate for another host),
@@ -90,12 +94,18 @@ make_template_datadir() {  # one mariadb-install-db run, copied for every server
 }
 
 start_server() {  # start_server NAME [TLS ARGS...] — the bed's own TLS arguments by default
-  local name=$1 d="$servers_dir/$1" port tls_args
+  local name=$1 d="$servers_dir/$1" tls_args
   shift
   if [ $# -gt 0 ]; then tls_args="$*"; else tls_args=$(server_tls_args "$name"); fi
-  port=$(free_port)
   rm -rf "$d"; mkdir -p "$d" "$sock_dir"
   cp -a "$root/template" "$d/data"
+  echo "$tls_args" > "$d/tls_args"
+  launch_server "$name" "$(free_port)"
+}
+
+launch_server() {  # launch_server NAME PORT — mariadbd on NAME's datadir and saved TLS arguments
+  local name=$1 d="$servers_dir/$1" port=$2 tls_args
+  tls_args=$(cat "$d/tls_args")
   # --connect-timeout: the server's wait for a client's handshake (default 10 s) is too short for
   # a first TLS handshake under valgrind (tests/memcheck) on a loaded machine.
   # shellcheck disable=SC2046
@@ -139,7 +149,7 @@ stop_servers() {  # stop_servers NAME... — TERM all first (they stop in parall
       if [ -n "$pid" ]; then pids+=("$pid"); fi
     done
   done
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2> /dev/null || true; done
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2> /dev/null || true; kill -CONT "$pid" 2> /dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 200); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2> /dev/null || true
@@ -225,6 +235,24 @@ case $cmd in
     stop_servers "$name"
     rm -rf "${servers_dir:?}/$name"
     ;;
+  crash|freeze|thaw|restart)
+    name=${3:?usage: testbed.sh $cmd DIR NAME}
+    for n in "${SERVERS[@]}"; do [ "$n" != "$name" ] || { echo "testbed: '$name' is shared by the other tests; $cmd a server started by serve" >&2; exit 2; }; done
+    d="$servers_dir/$name"
+    [ -f "$d/tls_args" ] || { echo "testbed: no server '$name' in $root" >&2; exit 2; }
+    pid=$(cat "$d/launcher.pid")
+    case $cmd in
+      crash) kill -KILL "$pid" 2> /dev/null || true
+             for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done ;;
+      freeze) kill -STOP "$pid" ;;
+      thaw) kill -CONT "$pid" ;;
+      restart)
+        kill -KILL "$pid" 2> /dev/null || true; kill -CONT "$pid" 2> /dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done
+        launch_server "$name" "$(cat "$d/port")"
+        wait_server "$name" || exit 1 ;;
+    esac
+    ;;
   *)
-    echo "usage: testbed.sh up|down|selftest|status|serve|stop DIR ..." >&2; exit 2 ;;
+    echo "usage: testbed.sh up|down|selftest|status|serve|stop|crash|freeze|thaw|restart DIR ..." >&2; exit 2 ;;
 esac

@@ -912,3 +912,19 @@ TEST_CASE("profile: an inline password leaves no unwiped copy in freed memory (I
     // The scan itself works: a plain std::string copy freed unwiped is seen.
     CHECK(freed_scan::unwiped_blocks(secret, [&] { std::string copy(secret); (void)copy; }) == 1);
 }
+
+TEST_CASE("profile: reconnect is off unless asked, and must be a boolean") {
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    CHECK_FALSE(load_profile(dir.write("a.ini", kMinimal), "dev").reconnect);
+    const Profile on = load_profile(dir.write("b.ini", kMinimal + "reconnect = true\n"), "dev");
+    CHECK(on.reconnect);
+    CHECK(nlohmann::json::parse(profile_to_json(on))["reconnect"] == true);
+    try {
+        load_profile(dir.write("c.ini", kMinimal + "reconnect = sometimes\n"), "dev");
+        FAIL("a non-boolean reconnect was accepted");
+    } catch (const Error& e) {
+        CHECK(e.code() == Code::ConfigWrongType);
+        CHECK(std::string(e.what()).find("reconnect") != std::string::npos);
+    }
+}
