@@ -2,7 +2,6 @@
 #include <cstring>
 #include <new>
 
-#include <openssl/crypto.h>
 
 #include "capi_internal.hpp"
 #include "platform/utf8.hpp"
@@ -27,14 +26,9 @@ ThreadState& thread_state() noexcept {
     return state;
 }
 
-void wipe_string(std::string& s) noexcept {
-    if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-    s.clear();
-}
-
 void KeptOutput::drop() noexcept {
-    wipe_string(text);
-    wipe_string(key);
+    wipe(text);
+    wipe(key);
     valid = false;
 }
 

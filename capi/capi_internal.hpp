@@ -8,6 +8,7 @@
 
 #include "verrou.h"
 #include "verrou/error.hpp"
+#include "verrou/secret.hpp"
 
 namespace verrou::capi {
 
@@ -44,10 +45,6 @@ std::string_view optional_text_arg(const char* s, std::string_view what);
 /// The output rule: writes `text` + NUL into (buf, size) and returns its length, or writes
 /// "" (when possible), sets required_size and throws BUFFER_TOO_SMALL.
 verrou_int write_out(std::string_view text, char* buf, verrou_int size);
-
-/// Clears `s` after overwriting its bytes (OPENSSL_cleanse): for anything that held rows,
-/// parameters or reports.
-void wipe_string(std::string& s) noexcept;
 
 /// An output that did not fit, kept for the caller's immediate retry (see write_out_kept).
 struct KeptOutput {
@@ -99,12 +96,8 @@ verrou_int guarded(F&& body) noexcept {
 template <class Render>
 verrou_int write_out_kept(std::string key, std::uint64_t previous_call, char* buf, verrou_int size, Render&& render) {
     if (size < 0) throw Error(Code::InvalidArgument, "buffer size is negative (" + std::to_string(size) + ")");
-    struct Wipe {
-        std::string& s;
-        ~Wipe() { wipe_string(s); }
-    };
     std::string text;
-    const Wipe wipe_text{text}, wipe_key{key};
+    const WipeOnExit wipe_text(text), wipe_key(key);
     KeptOutput& kept = kept_output();
     if (kept.valid && kept.seq == previous_call && kept.key == key) {
         text.swap(kept.text);

@@ -2,7 +2,6 @@
 // SQL lives in login_sql.hpp, the guard's arithmetic in guard.hpp).
 #include "verrou/login.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <map>
@@ -109,7 +108,7 @@ std::string dummy_hash(const PasswordHasher& hasher) {
         password += kHex[b & 15];
     }
     std::string made = hasher.hash(password);
-    OPENSSL_cleanse(password.data(), password.size());
+    wipe(password);
     const std::lock_guard<std::mutex> lock(mutex);
     return cache.try_emplace(key, std::move(made)).first->second;
 }

@@ -70,10 +70,7 @@ bool encode_legacy(std::string_view text, LegacyEncoding encoding, const char* w
     // wiped; it is reserved at its final size up front, so no reallocated copy is left behind.
     std::optional<std::u16string> units = platform::utf8_to_utf16(text);
     if (!units) throw Error(Code::InvalidUtf8, std::string("WinDev legacy record: the ") + what + " is not valid UTF-8");
-    struct Wipe {
-        std::u16string& s;
-        ~Wipe() { OPENSSL_cleanse(s.data(), s.size() * sizeof(char16_t)); }
-    } wipe_units{*units};
+    const WipeOnExit wipe_units(*units);
     if (encoding == LegacyEncoding::Utf16le) {
         out = pwd::WipedBytes(units->size() * 2);
         for (std::size_t i = 0; i < units->size(); ++i) {

@@ -87,7 +87,7 @@ std::string key_pem(EVP_PKEY* key) {
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
     std::string pem(data, static_cast<std::size_t>(n));
-    OPENSSL_cleanse(data, static_cast<std::size_t>(n));  // the BIO's copy of the key
+    wipe_bytes(data, static_cast<std::size_t>(n));  // the BIO's copy of the key
     return pem;
 }
 
@@ -228,16 +228,13 @@ Issued make_certificate(const std::string& dir, const std::string& cert_path, co
     EVP_PKEY* signer = issuer ? issuer->key.get() : key.get();
     if (X509_sign(cert.get(), signer, EVP_sha256()) <= 0) crypto_fail("signing failed");
 
-    std::string kpem = key_pem(key.get());
     // Key first: if writing the certificate then fails, a stray key is harmless; a
     // certificate without its key would be useless.
-    try {
+    {
+        std::string kpem = key_pem(key.get());
+        const WipeOnExit wipe_kpem(kpem);
         write_new_file(key_path, kpem, 0600);
-    } catch (...) {
-        OPENSSL_cleanse(kpem.data(), kpem.size());
-        throw;
     }
-    OPENSSL_cleanse(kpem.data(), kpem.size());
     write_new_file(cert_path, cert_pem(cert.get()), 0644);
 
     Issued out;

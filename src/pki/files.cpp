@@ -14,11 +14,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "platform/path.hpp"
 #include "platform/system_error.hpp"
+#include "secret/file_read.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou::pki_detail {
@@ -187,13 +186,12 @@ void make_dirs(const std::string& path, FileMode mode) {
 }
 
 std::string read_text(const std::string& path) {
-    // Through std::filesystem::path, like the Windows writers above, so that on Windows every
-    // function here turns the same narrow path into the same file name.
-    std::ifstream in(platform::fs_path(path), std::ios::binary);
-    if (!in) throw Error(Code::InvalidArgument, "cannot read " + path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    // secret/'s one file reader: the same UTF-8 path names the same file as the writers above
+    // (wide at the Windows call), and a certificate or index is a small file (capped).
+    constexpr std::size_t kMaxTextBytes = 16u * 1024 * 1024;
+    const secret_detail::FileReadResult r = secret_detail::read_file_wiped(path, kMaxTextBytes, /*regular_only=*/true);
+    if (!r.ok()) throw Error(Code::InvalidArgument, "cannot read " + path + (r.reason.empty() ? "" : ": " + r.reason));
+    return std::string(r.data.view());
 }
 
 }  // namespace verrou::pki_detail

@@ -43,7 +43,7 @@ struct EncryptionReader {
         std::vector<std::string> out;
         for (const auto& [key, value] : section.values) {
             if (key.rfind(set.prefix, 0) != 0) continue;
-            const std::string id = key.substr(set.prefix.size(), key.find('.', set.prefix.size()) - set.prefix.size());
+            const std::string id = as_text(key.substr(set.prefix.size(), key.find('.', set.prefix.size()) - set.prefix.size()));
             if (out.empty() || out.back() != id) out.push_back(id);
         }
         return out;

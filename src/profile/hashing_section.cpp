@@ -46,7 +46,7 @@ HashAlgorithm parse_algorithm(const Value& v) {
     if (s == "argon2id") return HashAlgorithm::Argon2id;
     if (s == "pbkdf2-sha256") return HashAlgorithm::Pbkdf2Sha256;
     if (s == "pbkdf2-sha512") return HashAlgorithm::Pbkdf2Sha512;
-    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key 'hashing.algorithm': '" + v.text +
+    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key 'hashing.algorithm': '" + as_text(v.text) +
                                               "' is not supported; use argon2id, pbkdf2-sha256 or pbkdf2-sha512");
 }
 
@@ -58,7 +58,7 @@ LegacyPrf parse_legacy_prf(const Value& v) {
     if (s == "sha256" || s == "sha-256") return LegacyPrf::Sha256;
     if (s == "sha512" || s == "sha-512") return LegacyPrf::Sha512;
     if (s == "sha3-256") return LegacyPrf::Sha3_256;
-    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key '" + key + "': '" + v.text +
+    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key '" + key + "': '" + as_text(v.text) +
                                               "' is not supported; use sha256, sha512 or sha3-256 (the HMAC "
                                               "of the old application's PBKDF2)");
 }
@@ -71,7 +71,7 @@ LegacyEncoding parse_legacy_encoding(const Value& v) {
     if (s == "utf-8" || s == "utf8") return LegacyEncoding::Utf8;
     if (s == "cp1252" || s == "windows-1252") return LegacyEncoding::Cp1252;
     if (s == "utf-16le" || s == "utf16le" || s == "utf-16-le") return LegacyEncoding::Utf16le;
-    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key '" + key + "': '" + v.text +
+    throw Error(Code::ConfigInvalidValue, where_prefix(v.where) + "key '" + key + "': '" + as_text(v.text) +
                                               "' is not supported; use utf-8 (Unicode project, the default), "
                                               "cp1252 (ANSI project) or utf-16le (Unicode strings hashed as stored)");
 }
@@ -158,7 +158,7 @@ PasswordHasher load_password_hasher(const std::string& profile_path, std::string
     std::vector<std::string> ids;
     for (const auto& [key, value] : section.values) {
         if (key.rfind(kPeppers, 0) != 0) continue;
-        const std::string id = key.substr(kPeppers.size(), key.find('.', kPeppers.size()) - kPeppers.size());
+        const std::string id = as_text(key.substr(kPeppers.size(), key.find('.', kPeppers.size()) - kPeppers.size()));
         if (ids.empty() || ids.back() != id) ids.push_back(id);
     }
 

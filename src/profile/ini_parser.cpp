@@ -96,7 +96,9 @@ struct IniParser {
     }
 
     // Unquotes a value, or cuts an inline comment from an unquoted one.
-    std::string value_of(std::string_view raw) const {
+    // A view into the file's text (wiped by its owner): the value is copied once, into the
+    // tree's wiping storage.
+    std::string_view value_of(std::string_view raw) const {
         if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
             const char q = raw.front();
             const auto close = raw.find(q, 1);
@@ -105,14 +107,14 @@ struct IniParser {
             if (!after.empty() && after.front() != ';' && after.front() != '#') {
                 syntax("unexpected text after the closing quote");
             }
-            return std::string(raw.substr(1, close - 1));
+            return raw.substr(1, close - 1);
         }
         for (std::size_t i = 1; i < raw.size(); ++i) {
             if ((raw[i] == ';' || raw[i] == '#') && (raw[i - 1] == ' ' || raw[i - 1] == '\t')) {
-                return std::string(trim(raw.substr(0, i)));
+                return trim(raw.substr(0, i));
             }
         }
-        return std::string(raw);
+        return raw;
     }
 
     void assignment(std::string_view line) {
@@ -145,12 +147,13 @@ struct IniParser {
         v.text = value_of(trim(line.substr(eq + 1)));
         v.where = here();
         if (!current) current = &tree.top;  // keys before any section are top-level
-        const std::string key = prefix + std::string(k);
-        auto [it, inserted] = current->values.try_emplace(key, v);
+        WipedString key(prefix);
+        key += k;
+        auto [it, inserted] = current->values.try_emplace(key, std::move(v));
         if (!inserted) {
             // The same pasted line twice: an unknown key that does not look like one stays unquoted.
             if (!key_may_be_shown(key)) fail_key_not_shown(Code::ConfigUnknownKey, here());
-            throw Error(Code::ConfigDuplicate, where_prefix(here()) + "key '" + key + "' is set twice in " +
+            throw Error(Code::ConfigDuplicate, where_prefix(here()) + "key '" + std::string(std::string_view(key)) + "' is set twice in " +
                         (current == &tree.top ? std::string("the top level") : current->label) +
                         " (first at line " + std::to_string(it->second.where.line) + ")");
         }

@@ -8,7 +8,9 @@
 // The reader is our own (RFC 8259 plus comments) rather than a general JSON library, because
 // a profile may hold an inline password: every string, key or value, is decoded once into a
 // buffer reserved to its final size and wiped when the parsed document dies, like the INI
-// path. A library lexer keeps its own copies of each token (growing buffers freed unwiped).
+// path; keys and values reach the tree in wiping storage (WipedString) and are never copied
+// into a plain std::string. A library lexer keeps its own copies of each token (growing
+// buffers freed unwiped).
 // It also keeps the messages ours: line and column, the reason, never the offending text.
 #include <algorithm>
 #include <cctype>
@@ -34,7 +36,7 @@ struct Member;
 
 struct Node {
     ValueKind kind = ValueKind::Null;
-    std::string text;             // String
+    WipedString text;             // String
     std::int64_t integer = 0;     // Integer
     bool boolean = false;         // Bool
     std::vector<Member> members;  // Object (Array: the elements, with empty keys)
@@ -48,7 +50,7 @@ struct Node {
 };
 
 struct Member {
-    std::string key;
+    WipedString key;
     Node value;
 
     Member() = default;
@@ -216,7 +218,7 @@ private:
         return v;
     }
 
-    static void append_utf8(std::string& out, unsigned cp) {
+    static void append_utf8(WipedString& out, unsigned cp) {
         if (cp < 0x80) {
             out += static_cast<char>(cp);
         } else if (cp < 0x800) {
@@ -259,7 +261,7 @@ private:
     // the raw length: the decoded text is never longer, so the buffer never grows and no
     // partial copy of a secret is freed unwiped. `out` belongs to the document, wiped with it
     // on any error.
-    void string(std::string& out) {
+    void string(WipedString& out) {
         const std::size_t open = pos_++;
         std::size_t end = pos_;
         while (end < text_.size() && text_[end] != '"') end += text_[end] == '\\' ? 2 : 1;
@@ -438,13 +440,13 @@ struct Converter {
         return v;
     }
 
-    [[noreturn]] void wrong(const std::string& pointer, const std::string& key, const std::string& problem) const {
-        throw Error(Code::ConfigWrongType, where_prefix(at(pointer)) + "key '" + key + "': " + problem);
+    [[noreturn]] void wrong(const std::string& pointer, std::string_view key, const std::string& problem) const {
+        throw Error(Code::ConfigWrongType, where_prefix(at(pointer)) + "key '" + as_text(key) + "': " + problem);
     }
 
     // A key twice in one object: plain JSON parsers silently keep the last one; a hand-edited
     // profile with two "port" entries (or two "prod" environments) must be refused.
-    // `shown(key)` decides whether the key may be quoted (it may be a pasted secret).
+    // `as_text(key)` decides whether the key may be quoted (it may be a pasted secret).
     template <typename Shown>
     void refuse_duplicates(const Node& obj, const std::string& pointer, bool environments, Shown shown) const {
         std::set<std::string_view> seen;  // views into the document: no copy of a key
@@ -456,16 +458,22 @@ struct Converter {
                                    environments ? "an environment is defined twice" : "a key appears twice in the same object");
             }
             throw Error(Code::ConfigDuplicate,
-                        where_prefix(at(ptr)) + (environments ? "environment '" + m.key + "' is defined twice"
-                                                              : "key '" + m.key + "' appears twice in the same object"));
+                        where_prefix(at(ptr)) + (environments ? "environment '" + as_text(m.key) + "' is defined twice"
+                                                              : "key '" + as_text(m.key) + "' appears twice in the same object"));
         }
     }
 
     // Flattens `obj` into `section` under `prefix` ("" or "hashing.").
-    void flatten(const Node& obj, const std::string& pointer, const std::string& prefix, Section& section) const {
-        refuse_duplicates(obj, pointer, false, [&](std::string_view k) { return key_may_be_shown(prefix + std::string(k)); });
+    static WipedString dotted(std::string_view prefix, std::string_view key) {
+        WipedString out(prefix);
+        out += key;
+        return out;
+    }
+
+    void flatten(const Node& obj, const std::string& pointer, std::string_view prefix, Section& section) const {
+        refuse_duplicates(obj, pointer, false, [&](std::string_view k) { return key_may_be_shown(dotted(prefix, k)); });
         for (const Member& m : obj.members) {
-            const std::string key = prefix + m.key;
+            const WipedString key = dotted(prefix, m.key);
             const std::string ptr = pointer + "/" + escape_pointer_token(m.key);
             if (m.value.kind == ValueKind::Object) {
                 if (find_key(key)) wrong(ptr, key, "expected a single value, got an object");
@@ -474,9 +482,9 @@ struct Converter {
                     const std::string s = suggest_key(key, section_key_names());
                     if (!s.empty()) msg += " (did you mean '" + s + "'?)";
                     if (!may_show_unknown_key(key, m.key, !s.empty())) fail_key_not_shown(Code::ConfigUnknownKey, at(ptr));
-                    throw Error(Code::ConfigUnknownKey, where_prefix(at(ptr)) + "key '" + key + "': " + msg);
+                    throw Error(Code::ConfigUnknownKey, where_prefix(at(ptr)) + "key '" + as_text(key) + "': " + msg);
                 }
-                flatten(m.value, ptr, key + ".", section);
+                flatten(m.value, ptr, dotted(key, "."), section);
                 continue;
             }
             if (is_section_prefix(key)) {
@@ -486,7 +494,7 @@ struct Converter {
             if (!inserted) {
                 // "hashing": {"algorithm": ...} and "hashing.algorithm": ... in one object.
                 if (!key_may_be_shown(key)) fail_key_not_shown(Code::ConfigDuplicate, at(ptr), "a key is set twice");
-                throw Error(Code::ConfigDuplicate, where_prefix(at(ptr)) + "key '" + key + "' is set twice in " +
+                throw Error(Code::ConfigDuplicate, where_prefix(at(ptr)) + "key '" + as_text(key) + "' is set twice in " +
                             section.label + " (also at " + it->second.where.json_pointer + ")");
             }
         }
@@ -501,7 +509,7 @@ struct Converter {
             return may_show_unknown_key(k, k, !suggest_key(k, top_names).empty());
         });
         for (const Member& m : root.members) {
-            const std::string& k = m.key;
+            const WipedString& k = m.key;
             const Node& j = m.value;
             const std::string ptr = "/" + escape_pointer_token(k);
             if (k == "defaults") {
@@ -517,14 +525,14 @@ struct Converter {
                 };
                 refuse_duplicates(j, ptr, true, shown);
                 for (const Member& e : j.members) {
-                    const std::string& name = e.key;
+                    const WipedString& name = e.key;
                     const std::string eptr = ptr + "/" + escape_pointer_token(name);
                     if (!is_plain_name(name)) {
                         if (!shown(name)) {
                             fail_key_not_shown(Code::ConfigInvalidValue, at(eptr),
                                                "an environment name must be 1-32 letters, digits, '_' or '-'");
                         }
-                        throw Error(Code::ConfigInvalidValue, where_prefix(at(eptr)) + "environment name '" + name +
+                        throw Error(Code::ConfigInvalidValue, where_prefix(at(eptr)) + "environment name '" + as_text(name) +
                                     "' must be 1-32 letters, digits, '_' or '-'");
                     }
                     if (e.value.kind != ValueKind::Object) wrong(eptr, name, "an environment must be an object");
@@ -532,7 +540,7 @@ struct Converter {
                     s.label = eptr;
                     s.where = at(eptr);
                     flatten(e.value, eptr, "", s);
-                    tree.environments.emplace_back(name, std::move(s));
+                    tree.environments.emplace_back(as_text(name), std::move(s));  // a plain name
                 }
             } else {
                 if (j.kind == ValueKind::Object) {
@@ -543,7 +551,7 @@ struct Converter {
                     if (!may_show_unknown_key(k, k, !s.empty())) {
                         fail_key_not_shown(Code::ConfigUnknownKey, at(ptr), "unknown top-level key");
                     }
-                    throw Error(Code::ConfigUnknownKey, where_prefix(at(ptr)) + "key '" + k + "': " + msg);
+                    throw Error(Code::ConfigUnknownKey, where_prefix(at(ptr)) + "key '" + as_text(k) + "': " + msg);
                 }
                 tree.top.values.emplace(k, scalar(j, ptr));
             }

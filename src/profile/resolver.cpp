@@ -102,7 +102,7 @@ Section effective_section(const Tree& tree, const std::string& environment) {
         if (name == environment) env = &section;
     }
     if (!env) throw Error(Code::ConfigUnknownEnvironment, tree.file + ": unknown environment '" + environment + "'");
-    Section out = *env;
+    Section out = env->clone();
     std::set<std::string> overridden;
     for (const auto& [key, value] : env->values) {
         const std::string g = group_of(key);
@@ -111,7 +111,7 @@ Section effective_section(const Tree& tree, const std::string& environment) {
     for (const auto& [key, value] : tree.defaults.values) {
         const std::string g = group_of(key);
         if (!g.empty() && overridden.count(g)) continue;
-        out.values.try_emplace(key, value);  // the environment's own value wins
+        if (!out.values.contains(key)) out.values.emplace(key, value.clone());  // the environment's own value wins
     }
     return out;
 }
@@ -290,7 +290,7 @@ struct Resolver {
             else if (s == "TLSV1.3") tls.min_version = TlsVersion::Tls13;
             else {
                 fail(Code::ConfigInvalidValue, *v, "tls_version",
-                     "'" + v->text + "' is not accepted; write TLSv1.2 or TLSv1.3 (the minimum version; "
+                     "'" + as_text(v->text) + "' is not accepted; write TLSv1.2 or TLSv1.3 (the minimum version; "
                      "older protocols are never allowed)");
             }
         }
@@ -313,7 +313,7 @@ struct Resolver {
                          "; verrou has no plaintext mode. Use VERIFY_IDENTITY (the default) or VERIFY_CA");
             } else {
                 fail(Code::ConfigInvalidValue, *v, "ssl_mode",
-                     "'" + v->text + "' is not a mode; use VERIFY_IDENTITY (default), VERIFY_CA or REQUIRED");
+                     "'" + as_text(v->text) + "' is not a mode; use VERIFY_IDENTITY (default), VERIFY_CA or REQUIRED");
             }
             if (tls.mode == SslMode::Required) {
                 if (!tls.allow_unverified_server) {

@@ -376,7 +376,7 @@ void validate_section(const Tree& tree, const Section& section) {
                                                       : "source for " + group;
                 fail(Code::ConfigDuplicate, value, key,
                      "more than one " + what + ": '" + it->second.first + "' (" +
-                         where_prefix(it->second.second->where) + ") and '" + key +
+                         where_prefix(it->second.second->where) + ") and '" + as_text(key) +
                          "'; keep exactly one");
             }
         }
@@ -501,7 +501,8 @@ std::vector<std::string_view> section_key_names() {
 }
 
 std::string suggest_key(std::string_view unknown, const std::vector<std::string_view>& known) {
-    const std::string u = lower(unknown);
+    std::string u = lower(unknown);
+    const WipeOnExit wipe_u(u);  // an unknown key may be a pasted secret
     std::string best;
     std::size_t best_d = std::numeric_limits<std::size_t>::max();
     for (std::string_view k : known) {
@@ -522,12 +523,12 @@ std::int64_t read_integer(const Value& v, std::string_view key) {
         fail(Code::ConfigWrongType, v, key,
              "expected an integer, got " + std::string(value_kind_name(v.kind)));
     }
-    const std::string& s = v.text;
+    const std::string_view s = v.text;
     std::size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
     bool ok = i < s.size() && s.size() - i <= 18;
     for (std::size_t j = i; ok && j < s.size(); ++j) ok = std::isdigit(static_cast<unsigned char>(s[j])) != 0;
-    if (!ok) fail(Code::ConfigWrongType, v, key, "expected an integer, got '" + s + "'");
-    return std::stoll(s);
+    if (!ok) fail(Code::ConfigWrongType, v, key, "expected an integer, got '" + as_text(s) + "'");
+    return std::stoll(as_text(s));
 }
 
 bool read_bool(const Value& v, std::string_view key) {
@@ -539,11 +540,11 @@ bool read_bool(const Value& v, std::string_view key) {
     const std::string s = lower(v.text);
     if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
     if (s == "false" || s == "no" || s == "off" || s == "0") return false;
-    fail(Code::ConfigWrongType, v, key, "expected true or false, got '" + v.text + "'");
+    fail(Code::ConfigWrongType, v, key, "expected true or false, got '" + as_text(v.text) + "'");
 }
 
 std::string read_string(const Value& v, std::string_view key) {
-    if (v.kind == ValueKind::Text || v.kind == ValueKind::String) return v.text;
+    if (v.kind == ValueKind::Text || v.kind == ValueKind::String) return as_text(v.text);
     fail(Code::ConfigWrongType, v, key, "expected a string, got " + std::string(value_kind_name(v.kind)));
 }
 

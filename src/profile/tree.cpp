@@ -1,16 +1,10 @@
 #include "profile/tree.hpp"
 
-#include <openssl/crypto.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sys/stat.h>
 
 #include "platform/path.hpp"
 #include "profile/schema.hpp"
+#include "secret/file_read.hpp"
 #include "verrou/error.hpp"
 #include "verrou/secret.hpp"
 
@@ -26,6 +20,24 @@ namespace profile_detail {
 
 std::string where_prefix(const SourceLocation& loc) { return loc.describe() + ": "; }
 
+Value Value::clone() const {
+    Value v;
+    v.kind = kind;
+    v.text = text;
+    v.integer = integer;
+    v.boolean = boolean;
+    v.where = where;
+    return v;
+}
+
+Section Section::clone() const {
+    Section s;
+    s.label = label;
+    s.where = where;
+    for (const auto& [key, value] : values) s.values.emplace_hint(s.values.end(), key, value.clone());
+    return s;
+}
+
 namespace {
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
@@ -36,64 +48,27 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return true;
 }
 
-// Doubles the capacity of `s` (at most to `cap`) without leaving a copy of its bytes in the
-// freed buffer: the old buffer is wiped before it goes.
-void grow_wiped(std::string& s, std::size_t cap) {
-    std::string bigger;
-    bigger.reserve(std::min(std::max<std::size_t>(s.capacity() * 2, 4096), cap));
-    bigger.assign(s);
-    wipe(s);
-    s.swap(bigger);
-}
-
-// The file may hold an inline password: it is read straight into one buffer sized from stat()
-// (grown by hand, wiping, if the file grows meanwhile), through a stream buffer of ours that is
-// wiped afterwards — no library buffer or outgrown copy is freed holding it. Wiped on error too;
-// on success the caller wipes it.
-std::string read_capped(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        throw Error(Code::ConfigUnreadable, path + ": cannot open profile: " + std::strerror(errno));
+// The file may hold an inline password: read through secret/'s one reader (system calls into
+// a buffer it cleanses on every path; UTF-8 path made wide at the Windows call), capped.
+SecretBuffer read_profile_text(const std::string& path) {
+    using secret_detail::FileReadStatus;
+    secret_detail::FileReadResult r = secret_detail::read_file_wiped(path, max_profile_bytes, /*regular_only=*/true);
+    switch (r.status) {
+        case FileReadStatus::Ok:
+            return std::move(r.data);
+        case FileReadStatus::NotFound:
+        case FileReadStatus::StatFailed:
+        case FileReadStatus::OpenFailed:
+            throw Error(Code::ConfigUnreadable, path + ": cannot open profile: " + r.reason);
+        case FileReadStatus::IsDirectory:
+        case FileReadStatus::NotRegular:
+            throw Error(Code::ConfigUnreadable, path + ": profile is not a regular file");
+        case FileReadStatus::TooLarge:
+            throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB; a profile is a small text file");
+        case FileReadStatus::ReadFailed:
+            break;
     }
-    if (!S_ISREG(st.st_mode)) throw Error(Code::ConfigUnreadable, path + ": profile is not a regular file");
-    if (static_cast<std::uint64_t>(st.st_size) > max_profile_bytes) {
-        throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB (" +
-                    std::to_string(st.st_size) + " bytes); a profile is a small text file");
-    }
-    std::string text;
-    struct Wiper {
-        std::string& s;
-        bool armed = true;
-        ~Wiper() {
-            if (armed) wipe(s);
-        }
-    } wiper{text};
-    // One byte more than the cap: reading it proves the file grew past the cap.
-    constexpr std::size_t cap = max_profile_bytes + 1;
-    text.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size) + 1, cap));
-    char iobuf[512];
-    bool bad = false;
-    {
-        std::ifstream in;
-        in.rdbuf()->pubsetbuf(iobuf, sizeof iobuf);  // before open(): replaces the library's buffer
-        in.open(path, std::ios::binary);
-        if (!in) throw Error(Code::ConfigUnreadable, path + ": cannot read profile: " + std::strerror(errno));
-        // Re-check the cap while reading: the file may grow between stat() and read().
-        while (text.size() <= max_profile_bytes) {
-            if (text.size() == text.capacity()) grow_wiped(text, cap);
-            const std::size_t old = text.size();
-            text.resize(text.capacity());  // within capacity: no new buffer
-            in.read(text.data() + old, static_cast<std::streamsize>(text.size() - old));
-            text.resize(old + static_cast<std::size_t>(in.gcount()));
-            if (!in) break;
-        }
-        bad = in.bad();
-    }
-    OPENSSL_cleanse(iobuf, sizeof iobuf);
-    if (text.size() > max_profile_bytes) throw Error(Code::ConfigUnreadable, path + ": profile is larger than 1 MiB");
-    if (bad) throw Error(Code::ConfigUnreadable, path + ": error while reading the profile");
-    wiper.armed = false;
-    return text;
+    throw Error(Code::ConfigUnreadable, path + ": error while reading the profile: " + r.reason);
 }
 
 }  // namespace
@@ -103,12 +78,8 @@ Tree load_tree(const std::string& path) {
     std::error_code ec;
     std::filesystem::path abs = std::filesystem::absolute(platform::fs_path(path), ec);
     const std::string file = ec ? path : platform::path_utf8(abs.lexically_normal());
-    std::string text = read_capped(file);
-    // The raw text may hold an inline password: wipe it however parsing ends.
-    struct Wiper {
-        std::string& s;
-        ~Wiper() { wipe(s); }
-    } wiper{text};
+    const SecretBuffer content = read_profile_text(file);  // wiped however parsing ends
+    const std::string_view text = content.view();
     bool json = ends_with_ci(file, ".json");
     if (!json && !ends_with_ci(file, ".ini")) {
         std::string_view t = text;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "verrou/profile.hpp"
+#include "verrou/secret.hpp"
 
 namespace verrou::profile_detail {
 
@@ -24,27 +25,50 @@ namespace verrou::profile_detail {
 enum class ValueKind { Text, String, Integer, Bool, Float, Null, Array, Object };
 std::string_view value_kind_name(ValueKind kind) noexcept;  // "a string", "a number", ...
 
+/// A value may be an inline password: its text lives in wiping storage, is wiped when it
+/// dies, and is never copied by accident (move-only; clone() says so where a copy is meant).
 struct Value {
     ValueKind kind = ValueKind::Text;
-    std::string text;         // Text / String
+    WipedString text;         // Text / String
     std::int64_t integer = 0; // Integer
     bool boolean = false;     // Bool
     SourceLocation where;
 
-    // A value may be an inline password: wipe every copy when it dies (cheap for the rest).
     Value() = default;
-    Value(const Value&) = default;
-    Value(Value&&) noexcept = default;
-    Value& operator=(const Value&) = default;
-    Value& operator=(Value&&) noexcept = default;
+    Value(const Value&) = delete;
+    Value& operator=(const Value&) = delete;
+    Value(Value&& other) noexcept = default;
+    Value& operator=(Value&& other) noexcept {
+        wipe(text);
+        text = std::move(other.text);
+        wipe(other.text);  // a short text stays in the moved-from object
+        kind = other.kind;
+        integer = other.integer;
+        boolean = other.boolean;
+        where = std::move(other.where);
+        return *this;
+    }
     ~Value() { wipe(text); }
+    Value clone() const;
 };
+
+/// Keys compare as text, so a lookup takes any string (no copy of the key into a plain one).
+struct KeyLess {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept { return a < b; }
+};
+
+/// Dotted key → value. Keys are a profile's text too (a pasted secret on the wrong line): the
+/// map's nodes and the keys' buffers are cleansed when freed.
+using ValueMap = std::map<WipedString, Value, KeyLess, WipingAllocator<std::pair<const WipedString, Value>>>;
 
 /// One block of settings: the defaults, or one environment.
 struct Section {
-    std::string label;                    // "[defaults]", "[env.prod]", "/environments/prod"
-    SourceLocation where;                 // header line / JSON pointer of the object
-    std::map<std::string, Value> values;  // dotted key → value
+    std::string label;      // "[defaults]", "[env.prod]", "/environments/prod"
+    SourceLocation where;   // header line / JSON pointer of the object
+    ValueMap values;        // dotted key → value
+
+    Section clone() const;
 };
 
 enum class Format { Ini, Json };
@@ -66,6 +90,10 @@ Tree load_tree(const std::string& path);
 
 Tree parse_ini(const std::string& file, std::string_view text);
 Tree parse_json(const std::string& file, std::string_view text);
+
+/// A key or value of the tree as a plain string: for a message (once the schema said it may be
+/// shown) or a name that is not secret. The one place the tree's text leaves wiping storage.
+inline std::string as_text(std::string_view s) { return std::string(s); }
 
 /// "file:12", "file#/pointer" — prefix of every message about a value.
 std::string where_prefix(const SourceLocation& loc);

@@ -12,14 +12,10 @@
 #include <unistd.h>
 #endif
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
-#include <memory>
 #include <string_view>
 
 #include "platform/path.hpp"
@@ -27,31 +23,6 @@
 
 namespace verrou::secret_detail {
 namespace {
-
-// Where the bytes are read: one heap block, cleansed when it dies and before it is replaced
-// by a bigger one (a file that grew after its size was taken).
-class WipedChars {
-public:
-    explicit WipedChars(std::size_t capacity) : data_(new char[capacity]), capacity_(capacity) {}
-    ~WipedChars() { OPENSSL_cleanse(data_.get(), capacity_); }
-    WipedChars(const WipedChars&) = delete;
-    WipedChars& operator=(const WipedChars&) = delete;
-
-    char* data() noexcept { return data_.get(); }
-    std::size_t capacity() const noexcept { return capacity_; }
-
-    void grow(std::size_t capacity, std::size_t used) {
-        std::unique_ptr<char[]> bigger(new char[capacity]);
-        std::memcpy(bigger.get(), data_.get(), used);
-        OPENSSL_cleanse(data_.get(), capacity_);
-        data_ = std::move(bigger);
-        capacity_ = capacity;
-    }
-
-private:
-    std::unique_ptr<char[]> data_;
-    std::size_t capacity_;
-};
 
 FileReadResult failure(FileReadStatus status, std::string reason = {}) {
     FileReadResult r;
@@ -72,23 +43,27 @@ std::size_t initial_capacity(std::uint64_t size_hint, std::size_t max_bytes) {
 // file or one byte beyond `max_bytes`.
 template <typename ReadSome>
 FileReadResult read_all(std::uint64_t size_hint, std::size_t max_bytes, ReadSome&& read_some) {
-    WipedChars buf(initial_capacity(size_hint, max_bytes));
+    // One buffer, grown by SecretBuffer::resize (which cleanses the block it leaves): on
+    // every path nothing that held the file's bytes is freed unwiped.
+    SecretBuffer buf(initial_capacity(size_hint, max_bytes));
     std::size_t used = 0;
     for (;;) {
-        if (used == buf.capacity()) {
+        if (used == buf.size()) {
             if (used > max_bytes) return failure(FileReadStatus::TooLarge);
-            buf.grow(std::min(buf.capacity() * 2, max_bytes + 1), used);
+            buf.resize(std::min(buf.size() * 2, max_bytes + 1));
         }
         std::string reason;
-        const long long n = read_some(buf.data() + used, buf.capacity() - used, reason);
+        char* at = reinterpret_cast<char*>(buf.data()) + used;
+        const long long n = read_some(at, buf.size() - used, reason);
         if (n < 0) return failure(FileReadStatus::ReadFailed, std::move(reason));
         if (n == 0) break;
         used += static_cast<std::size_t>(n);
     }
     if (used > max_bytes) return failure(FileReadStatus::TooLarge);
+    buf.resize(used);  // shrinking keeps the block: no copy
     FileReadResult r;
-    r.data = SecretBuffer(std::string_view(buf.data(), used));  // exact size: no reallocation
-    return r;                                                   // `buf` is cleansed here
+    r.data = std::move(buf);
+    return r;
 }
 
 #ifdef _WIN32

@@ -15,6 +15,11 @@ constexpr std::size_t kSecretFileMaxBytes = 64 * 1024;  // a secret file holds o
 
 SecretBuffer::SecretBuffer(std::string_view bytes) : data_(bytes) {}
 
+SecretBuffer::SecretBuffer(std::size_t n) : data_(n, '\0') {}
+
+SecretBuffer::SecretBuffer(const unsigned char* p, std::size_t n)
+    : data_(reinterpret_cast<const char*>(p), n) {}
+
 SecretBuffer::SecretBuffer(SecretBuffer&& other) noexcept : data_(std::move(other.data_)) {
     other.clear();
 }
@@ -39,19 +44,22 @@ SecretBuffer SecretBuffer::adopt(std::string&& bytes) noexcept {
 
 void SecretBuffer::clear() noexcept { wipe(data_); }
 
-void wipe(std::string& s) noexcept {
-    // Cleanse the whole capacity: a shorter string may sit in a longer allocation that
-    // once held more of the secret.
-    if (s.capacity() > 0) {
-        s.resize(s.capacity());
-        OPENSSL_cleanse(s.data(), s.size());
+void SecretBuffer::resize(std::size_t n) {
+    if (n <= data_.capacity()) {
+        if (n < data_.size()) wipe_bytes(data_.data() + n, data_.size() - n);
+        data_.resize(n);  // within capacity: no new block
+        return;
     }
-    s.clear();
+    std::string bigger;
+    bigger.reserve(n);
+    bigger.assign(data_);
+    bigger.resize(n);
+    wipe(data_);
+    data_.swap(bigger);
 }
 
-void wipe(std::vector<unsigned char>& v) noexcept {
-    if (!v.empty()) OPENSSL_cleanse(v.data(), v.size());
-    v.clear();
+void wipe_bytes(void* p, std::size_t n) noexcept {
+    if (p != nullptr && n > 0) OPENSSL_cleanse(p, n);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {

@@ -9,10 +9,12 @@
 #include <cstdlib>
 
 #include "freed_scan.hpp"
+#include "profile/tree.hpp"
 #include "test_profile_support.hpp"
 #include "verrou/error.hpp"
 #include "verrou/password.hpp"
 #include "verrou/profile.hpp"
+#include "verrou/secret.hpp"
 
 using namespace verrou;
 using profile_test::contains;
@@ -927,4 +929,53 @@ TEST_CASE("profile: reconnect is off unless asked, and must be a boolean") {
         CHECK(e.code() == Code::ConfigWrongType);
         CHECK(std::string(e.what()).find("reconnect") != std::string::npos);
     }
+}
+
+// A value of the tree is never copied by accident: only clone() copies it.
+static_assert(!std::is_copy_constructible_v<profile_detail::Value> && !std::is_copy_assignable_v<profile_detail::Value>);
+
+TEST_CASE("profile: a secret pasted as an INI key leaves no unwiped copy in freed memory") {
+    // Keys are text of the file too: the tree keeps them in wiping storage (profile/tree.hpp).
+    ::unsetenv("VERROU_ENV");
+    TempDir dir;
+    constexpr std::string_view secret = "Qx7-pasted-as-a-key-for-the-free-scan-0123456789-zz";
+    for (const std::string& after : {std::string(" = x\n"), std::string(" = x\n" + kMinimal.substr(10))}) {
+        CAPTURE(after);
+        const std::string f = write_with_secret(dir, "k.ini", kMinimal, secret, after);
+        const int n = freed_scan::unwiped_blocks(secret, [&] {
+            try {
+                (void)load_profile(f, "dev");
+            } catch (const Error& e) {
+                CHECK(!contains(e.message(), secret.substr(0, 12)));
+            }
+        });
+        CHECK(n == 0);
+    }
+}
+
+TEST_CASE("secret: the wiping guard, buffer growth and allocator leave no unwiped copy") {
+    constexpr std::string_view secret = "Qx7-guarded-secret-for-the-free-scan-0123456789-zz";
+    CHECK(freed_scan::unwiped_blocks(secret, [&] {
+              std::string s(secret);
+              const WipeOnExit guard(s);
+          }) == 0);
+    CHECK(freed_scan::unwiped_blocks(secret, [&] {
+              SecretBuffer b(secret);
+              b.resize(b.size() * 8);  // moves to a bigger block: the old one is cleansed
+              CHECK(b.view().substr(0, secret.size()) == secret);
+              b.resize(4);
+              CHECK(b.view() == secret.substr(0, 4));
+          }) == 0);
+    CHECK(freed_scan::unwiped_blocks(secret, [&] {
+              WipedString s(secret);
+              s.append(s);  // grows: the outgrown block goes back through the allocator
+              s.clear();
+              s.shrink_to_fit();
+          }) == 0);
+    // The guard can be disarmed once an owner that wipes has the bytes (and then the scan sees it).
+    CHECK(freed_scan::unwiped_blocks(secret, [&] {
+              std::string s(secret);
+              WipeOnExit guard(s);
+              guard.release();
+          }) == 1);
 }

@@ -1,7 +1,6 @@
 #include "cli.hpp"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -114,10 +113,7 @@ constexpr std::size_t kLineMaxBytes = limits::password_max_bytes + 1;
 SecretBuffer read_line_fd(int fd) {
     std::string line;
     line.reserve(kLineMaxBytes);
-    struct Wiper {
-        std::string& s;
-        ~Wiper() { wipe(s); }
-    } wiper{line};
+    const WipeOnExit wipe_line(line);
     char c = 0;
     for (;;) {
         const ssize_t n = ::read(fd, &c, 1);
@@ -126,7 +122,7 @@ SecretBuffer read_line_fd(int fd) {
         line.push_back(c);
         if (line.size() >= kLineMaxBytes) break;  // the hasher refuses it
     }
-    OPENSSL_cleanse(&c, sizeof c);
+    wipe_bytes(&c, sizeof c);
     strip_newline(line);
     return SecretBuffer(line);
 }

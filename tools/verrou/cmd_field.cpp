@@ -1,6 +1,5 @@
 // verrou field encrypt|decrypt|rewrap|index|rewrap-table: field encryption from the command
 // line (docs/encryption.md, docs/cli.md). Values come from stdin, never from the command line.
-#include <openssl/crypto.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,7 +53,7 @@ SecretBuffer read_stdin(std::size_t max_bytes, bool raw) {
         data.append(chunk, std::min(static_cast<std::size_t>(n), room));
         if (data.size() > max_bytes) break;
     }
-    OPENSSL_cleanse(chunk, sizeof chunk);
+    wipe_bytes(chunk, sizeof chunk);
     if (!raw) {
         if (!data.empty() && data.back() == '\n') data.pop_back();
         if (!data.empty() && data.back() == '\r') data.pop_back();
