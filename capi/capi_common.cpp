@@ -75,44 +75,6 @@ bool valid_utf8(std::string_view s, std::size_t* bad_offset) noexcept {
     return platform::is_valid_utf8(s, bad_offset);  // the library's one UTF-8 decoder
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-    static const char* const hex = "0123456789abcdef";
-    out += '"';
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            // Copy one whole well-formed sequence, or replace one bad byte by U+FFFD.
-            std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-            if (i + len <= s.size() && valid_utf8(s.substr(i, len))) {
-                out.append(s.substr(i, len));
-                i += len;
-            } else {
-                out += "\xEF\xBF\xBD";
-                ++i;
-            }
-            continue;
-        }
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += hex[c >> 4];
-                    out += hex[c & 0xF];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-        ++i;
-    }
-    out += '"';
-}
-
 std::string_view text_arg(const char* s, std::string_view what, std::size_t max_bytes, Code too_long, bool secret) {
     if (s == nullptr) throw Error(Code::InvalidArgument, std::string(what) + " is NULL");
     // strnlen: never scan more than one byte past the limit, however long the caller's string.

@@ -6,6 +6,7 @@
 #include "capi_internal.hpp"
 #include "capi_objects.hpp"
 #include "handles.hpp"
+#include "json/output.hpp"
 
 using namespace verrou;
 using namespace verrou::capi;
@@ -13,13 +14,6 @@ using namespace verrou::capi;
 namespace {
 
 using json = nlohmann::ordered_json;
-
-json certificate_json(const std::optional<CertificateInfo>& c) {
-    if (!c) return nullptr;
-    return {{"subject", c->subject},       {"issuer", c->issuer},
-            {"not_before", c->not_before}, {"not_after", c->not_after},
-            {"days_left", c->days_left},   {"sha256_fingerprint", c->sha256_fingerprint}};
-}
 
 // nlohmann stores an integer literal that fits neither int64 nor uint64 as a double
 // (-9223372036854775809 becomes -9.223372036854776e18) and keeps no trace of its text; its SAX
@@ -119,54 +113,6 @@ std::vector<Param> parse_params(std::string_view text) {
     return params;
 }
 
-// A numeric column's text goes out as a JSON number only if it is one (exact decimal text:
-// 12.50 stays 12.50, no binary rounding). inf/nan and anything odd stays a string.
-bool is_json_number(std::string_view s) {
-    std::size_t i = 0;
-    if (i < s.size() && s[i] == '-') ++i;
-    if (i >= s.size()) return false;
-    if (s[i] == '0') ++i;
-    else if (s[i] >= '1' && s[i] <= '9') while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    else return false;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        const std::size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-        if (i == start) return false;
-    }
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        ++i;
-        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-        const std::size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-        if (i == start) return false;
-    }
-    return i == s.size();
-}
-
-std::string render(const ResultSet& rs) {
-    std::string out = "{\"columns\":[";
-    for (std::size_t c = 0; c < rs.columns.size(); ++c) {
-        if (c) out += ',';
-        append_json_string(out, rs.columns[c].name);
-    }
-    out += "],\"rows\":[";
-    for (std::size_t r = 0; r < rs.rows.size(); ++r) {
-        if (r) out += ',';
-        out += '[';
-        const auto& row = rs.rows[r];
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            if (c) out += ',';
-            if (!row[c]) out += "null";
-            else if (c < rs.columns.size() && rs.columns[c].numeric && is_json_number(*row[c])) out += *row[c];
-            else append_json_string(out, *row[c]);
-        }
-        out += ']';
-    }
-    out += "]}";
-    return out;
-}
-
 verrou_int cap(std::uint64_t n) { return static_cast<verrou_int>(n > INT_MAX ? INT_MAX : n); }
 
 template <class F>
@@ -199,27 +145,7 @@ VERROU_API verrou_int VERROU_CALL verrou_disconnect(verrou_int connection) {
 VERROU_API verrou_int VERROU_CALL verrou_connection_info(verrou_int connection, char* buf, verrou_int size) {
     return guarded([&] {
         return with_connection(connection, [&](Connection& conn) {
-            const ConnectionInfo& i = conn.info();
-            json j;
-            j["host"] = i.host;
-            j["port"] = i.port;
-            j["user"] = i.user;
-            j["current_user"] = i.current_user;
-            j["server_version"] = i.server_version;
-            j["tls_version"] = i.tls_version;
-            j["cipher"] = i.cipher;
-            j["ssl_mode"] = i.ssl_mode;
-            j["client_certificate"] = certificate_json(i.client_certificate);
-            j["server_certificate"] = certificate_json(i.server_certificate);
-            if (i.server_certificate) j["server_certificate"]["subject_alt_names"] = i.server_certificate->subject_alt_names;
-            j["using_next_certificate"] = i.using_next_certificate;
-            json warnings = json::array();
-            for (const Warning& w : i.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
-            j["warnings"] = std::move(warnings);
-            j["in_transaction"] = conn.in_transaction();
-            j["lost"] = conn.lost();
-            j["reconnects"] = conn.reconnects();
-            return write_out(j.dump(2, ' ', false, json::error_handler_t::replace), buf, size);
+            return write_out(json_output::render(json_output::encode(conn)), buf, size);
         });
     });
 }
@@ -244,7 +170,7 @@ VERROU_API verrou_int VERROU_CALL verrou_query(verrou_int connection, const char
         key.append(1, '\0').append(std::to_string(connection)).append(1, '\0').append(s).append(1, '\0').append(pj);
         return write_out_kept(std::move(key), previous_call, buf, size, [&] {
             const std::vector<Param> params = parse_params(pj);
-            return with_connection(connection, [&](Connection& conn) { return render(conn.query(s, params)); });
+            return with_connection(connection, [&](Connection& conn) { return json_output::render(conn.query(s, params)); });
         });
     });
 }

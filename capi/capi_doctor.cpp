@@ -1,23 +1,12 @@
 // capi/capi_doctor.cpp — verrou_doctor and verrou_cert_check: diagnosis for support teams and
 // monitoring, shaped like the rest of the ABI (JSON into (buf, size), length returned).
-#include <nlohmann/json.hpp>
-
-#include <openssl/crypto.h>
-
 #include "capi_internal.hpp"
 #include "capi_objects.hpp"
 #include "handles.hpp"
-#include "verrou/certificate.hpp"
-#include "verrou/doctor.hpp"
+#include "json/output.hpp"
 
 using namespace verrou;
 using namespace verrou::capi;
-
-namespace {
-
-using json = nlohmann::ordered_json;
-
-}  // namespace
 
 extern "C" {
 
@@ -32,7 +21,7 @@ VERROU_API verrou_int VERROU_CALL verrou_doctor(const char* path, const char* en
         std::string key = "verrou_doctor";
         key.append(1, '\0').append(file).append(1, '\0').append(env);
         return write_out_kept(std::move(key), previous_call, buf, size,
-                              [&] { return doctor_report_to_json(run_doctor(std::string(file), env)); });
+                              [&] { return json_output::render(json_output::encode(run_doctor(std::string(file), env))); });
     });
 }
 
@@ -40,15 +29,8 @@ VERROU_API verrou_int VERROU_CALL verrou_cert_check(verrou_int profile, char* bu
     return guarded([&] {
         const auto object = get_as<ProfileObject>(profile, Kind::Profile);
         const ValidationReport report = validate_tls_material(object->profile);
-        const CheckStatus worst = report.worst_status();
-        // Nagios codes, as `verrou cert check` exits; "status" uses the doctor's words.
-        const int exit_code = worst == CheckStatus::Failed ? 2 : worst == CheckStatus::Warning ? 1 : 0;
-        json j;
-        j["status"] = std::string(check_status_name(worst));
-        j["exit_code"] = exit_code;
-        j["environment"] = object->profile.environment;
-        j["certificates"] = json::parse(validation_report_to_json(report));
-        return write_out(j.dump(2, ' ', false, json::error_handler_t::replace), buf, size);
+        return write_out(json_output::render(json_output::encode_cert_check(report, object->profile.environment)),
+                         buf, size);
     });
 }
 

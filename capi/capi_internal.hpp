@@ -67,10 +67,6 @@ verrou_int write_out_kept(std::string key, std::uint64_t previous_call, char* bu
 /// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool valid_utf8(std::string_view s, std::size_t* bad_offset = nullptr) noexcept;
 
-/// JSON string literal for `s`; invalid UTF-8 sequences become U+FFFD so the output is
-/// always valid JSON and UTF-8.
-void append_json_string(std::string& out, std::string_view s);
-
 // ---- implementation of guarded -----------------------------------------------------------
 
 void clear_error() noexcept;

@@ -6,6 +6,7 @@
 #include "capi_internal.hpp"
 #include "capi_objects.hpp"
 #include "handles.hpp"
+#include "json/output.hpp"
 #include "verrou/login.hpp"
 
 using namespace verrou;
@@ -13,7 +14,7 @@ using namespace verrou::capi;
 
 namespace {
 
-// The longest JSON login_result_json can write, NUL included:
+// The longest verdict JSON (json_output::encode(LoginResult), one line), NUL included:
 // {"verdict":"granted_rehashed","retry_after_seconds":-9223372036854775808} is 72 + 1.
 static_assert(VERROU_LOGIN_JSON_SIZE >= 73, "VERROU_LOGIN_JSON_SIZE must hold every verdict JSON");
 
@@ -46,7 +47,7 @@ VERROU_API verrou_int VERROU_CALL verrou_login(verrou_int connection, verrou_int
             text_arg(password, "password", limits::password_max_bytes, Code::PasswordTooLong, /*secret=*/true);
         std::lock_guard lock(object->mutex);
         const LoginResult r = login(object->connection, h->hasher, object->profile->profile.login, u, pw, s);
-        (void)write_out(login_result_json(r), buf, size);
+        (void)write_out(json_output::render_compact(json_output::encode(r)), buf, size);
         return static_cast<verrou_int>(r.verdict);
     });
 }

@@ -3,6 +3,7 @@
 #include "capi_internal.hpp"
 #include "capi_objects.hpp"
 #include "handles.hpp"
+#include "json/output.hpp"
 #include "verrou/native_options.hpp"
 
 using namespace verrou;
@@ -13,7 +14,7 @@ extern "C" {
 VERROU_API verrou_int VERROU_CALL verrou_native_options(verrou_int profile, char* buf, verrou_int size) {
     return guarded([&] {
         const auto object = get_as<ProfileObject>(profile, Kind::Profile);
-        return write_out(native_options_to_json(native_options(object->profile)), buf, size);
+        return write_out(json_output::render(json_output::encode(native_options(object->profile))), buf, size);
     });
 }
 

@@ -1,19 +1,11 @@
 // capi/capi_profile.cpp — verrou_profile_*: load, describe, close.
-#include <nlohmann/json.hpp>
-
 #include "capi_internal.hpp"
 #include "capi_objects.hpp"
 #include "handles.hpp"
-#include "verrou/certificate.hpp"
+#include "json/output.hpp"
 
 using namespace verrou;
 using namespace verrou::capi;
-
-namespace {
-
-using json = nlohmann::ordered_json;
-
-}  // namespace
 
 extern "C" {
 
@@ -37,11 +29,9 @@ VERROU_API verrou_int VERROU_CALL verrou_profile_close(verrou_int profile) {
 VERROU_API verrou_int VERROU_CALL verrou_profile_describe(verrou_int profile, char* buf, verrou_int size) {
     return guarded([&] {
         const auto object = get_as<ProfileObject>(profile, Kind::Profile);
-        json j;
-        j["profile"] = json::parse(profile_to_json(object->profile));
-        j["certificates"] = json::parse(validation_report_to_json(validate_tls_material(object->profile)));
-        // Paths and messages may carry bytes that are not UTF-8: replace, never throw.
-        return write_out(j.dump(2, ' ', false, json::error_handler_t::replace), buf, size);
+        const ValidationReport report = validate_tls_material(object->profile);
+        return write_out(json_output::render(json_output::encode_profile_description(object->profile, report)), buf,
+                         size);
     });
 }
 

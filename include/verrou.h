@@ -201,6 +201,26 @@ VERROU_API verrou_int VERROU_CALL verrou_last_required_size(void);
 /** Symbolic name of an error code ("CERT_EXPIRED"; "UNKNOWN" outside the table). */
 VERROU_API verrou_int VERROU_CALL verrou_error_name(verrou_int code, char *buf, verrou_int size);
 
+/* ---- JSON outputs ------------------------------------------------------------------------ */
+
+/* Every JSON document a call below writes is described by @json lines: "@json F {keys}" lists
+ * the keys of the object F writes, "@json F.a.b[] {keys}" those of the objects at that path
+ * ([] = each element of an array), "@json F.a = shape" reuses a shape defined here. Values may
+ * be null where the text says so. tests/python/test_capi_json_shapes.py checks, against the
+ * test bed, that what each call emits has exactly these keys, both ways. Fields are only ever
+ * added, never renamed.
+ *
+ * @json certificate {path, subject, common_name, issuer, subject_alt_names, not_before,
+ *   not_after, days_left, seconds_until_valid, sha256_fingerprint, serial, is_ca}
+ * @json finding {check, status, code, code_name, layer, message}
+ * @json warning {code, message}
+ * @json certificate_report {ok, cert_path, key_path, using_next_certificate, findings, ca,
+ *   client}
+ * @json certificate_report.findings[] = finding
+ * @json certificate_report.ca = certificate
+ * @json certificate_report.client = certificate
+ */
+
 /* ---- profiles (capi_profile.cpp) -------------------------------------------------------- */
 
 /** Loads one environment of a profile file (INI or JSON). environment NULL or "" means
@@ -208,19 +228,32 @@ VERROU_API verrou_int VERROU_CALL verrou_error_name(verrou_int code, char *buf, 
 VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_profile_open(const char *path, const char *environment);
 VERROU_API verrou_int VERROU_CALL verrou_profile_close(verrou_int profile);
 
-/** JSON: {"profile": resolved settings (secrets shown as references), "certificates":
- * {"ok": bool, "findings": [...], "ca": {...}, "client": {...}}}. */
+/** JSON: {"profile": resolved settings (secrets shown as references, "inline:***" for an inline
+ * value), "certificates": the local certificate report}.
+ * @json verrou_profile_describe {profile, certificates}
+ * @json verrou_profile_describe.profile {source_file, environment, host, port, user, database,
+ *   connect_timeout, read_timeout, reconnect, password, tls, login, warnings}
+ * @json verrou_profile_describe.profile.tls {ssl_ca, ssl_cert, ssl_key, ssl_key_passphrase,
+ *   ssl_crl, ssl_cipher, tls_version, ssl_mode, allow_unverified_server, expected_cert_cn,
+ *   ca_fingerprint, server_fingerprint, strict_permissions, expiry_warning_days, ssl_cert_next,
+ *   ssl_key_next}
+ * @json verrou_profile_describe.profile.login {users_table, user_column, hash_column,
+ *   legacy_salt_column, legacy_hash_column, guard_table, max_failures_per_account,
+ *   backoff_initial_seconds, backoff_max_seconds, lockout_after, lockout_seconds,
+ *   max_failures_per_source, source_window_seconds}
+ * @json verrou_profile_describe.profile.warnings[] = warning
+ * @json verrou_profile_describe.certificates = certificate_report */
 VERROU_API verrou_int VERROU_CALL verrou_profile_describe(verrou_int profile, char *buf, verrou_int size);
 
 /* ---- WinDev's native access configured from a profile (capi_native.cpp) ------------------ */
 
 /** After the same local validation as verrou_connect (files, dates, chain, CRL, key match,
  * environment guard, pins; its first failure is returned as that code), JSON with the values
- * for WinDev's native MySQL/MariaDB connection: {"server", "port", "user", "database",
- * "ssl_ca", "ssl_cert", "ssl_key", "ssl_mode", "ssl_crl", "tls_min_version",
- * "using_next_certificate", "password_configured", "password_reference",
- * "key_passphrase_configured", "checks": [{"check", "status", "code", "code_name",
- * "message"}]}. Never contains a secret. */
+ * for WinDev's native MySQL/MariaDB connection and the checks passed. Never contains a secret.
+ * @json verrou_native_options {server, port, user, database, ssl_ca, ssl_cert, ssl_key, ssl_mode,
+ *   ssl_crl, tls_min_version, using_next_certificate, password_configured, password_reference,
+ *   key_passphrase_configured, checks}
+ * @json verrou_native_options.checks[] = finding */
 VERROU_API verrou_int VERROU_CALL verrou_native_options(verrou_int profile, char *buf, verrou_int size);
 /** The profile's MariaDB password (resolved from its file, variable or Docker secret) into
  * (buf, size): the caller hands it to the native connection and wipes buf at once. A buffer too
@@ -234,8 +267,15 @@ VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_native_password(verrou
 VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_connect(verrou_int profile);
 VERROU_API verrou_int VERROU_CALL verrou_disconnect(verrou_int connection);
 
-/** JSON: host, port, user, current_user, server_version, tls_version, cipher, ssl_mode,
- * client_certificate {subject, issuer, not_after, days_left, sha256_fingerprint}, warnings. */
+/** JSON of the open session: what was asked, what the server matched and negotiated, both
+ * certificates (server_certificate null when libmariadb is not built on OpenSSL), warnings, and
+ * its state: a transaction open, the session lost, how many times it reconnected (docs/errors.md).
+ * @json verrou_connection_info {host, port, user, current_user, server_version, tls_version,
+ *   cipher, ssl_mode, client_certificate, server_certificate, using_next_certificate, warnings,
+ *   in_transaction, lost, reconnects}
+ * @json verrou_connection_info.client_certificate = certificate
+ * @json verrou_connection_info.server_certificate = certificate
+ * @json verrou_connection_info.warnings[] = warning */
 VERROU_API verrou_int VERROU_CALL verrou_connection_info(verrou_int connection, char *buf, verrou_int size);
 
 /** params_json: NULL, "" or a JSON array of null / numbers / booleans / strings, bound to the
@@ -247,7 +287,8 @@ VERROU_API verrou_int VERROU_CALL verrou_execute(verrou_int connection, const ch
  * numeric columns are JSON numbers (exact decimal text), others strings. On
  * VERROU_E_BUFFER_TOO_SMALL the rendered result is kept: an immediate retry on the same
  * thread with the same connection, sql and params_json returns it without running the
- * statement again (any other verrou call on the thread in between drops it). */
+ * statement again (any other verrou call on the thread in between drops it).
+ * @json verrou_query {columns, rows} */
 VERROU_API verrou_int VERROU_CALL verrou_query(verrou_int connection, const char *sql, const char *params_json,
                                                char *buf, verrou_int size);
 
@@ -293,7 +334,8 @@ VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_verify_windev_legacy(v
  *  "retry_after_seconds": N | null}. buf must hold VERROU_LOGIN_JSON_SIZE bytes: checked first
  * (VERROU_E_BUFFER_TOO_SMALL, nothing done), since an attempt is counted and cannot be asked
  * again. Unknown users get VERROU_LOGIN_DENIED after the same work as a wrong password: tell the
- * user "wrong user name or password", never "unknown user". */
+ * user "wrong user name or password", never "unknown user".
+ * @json verrou_login {verdict, retry_after_seconds} */
 VERROU_API VERROU_NODISCARD verrou_int VERROU_CALL verrou_login(verrou_int connection, verrou_int hasher,
                                                                 const char *user, const char *password,
                                                                 const char *source, char *buf, verrou_int size);
@@ -309,13 +351,27 @@ VERROU_API verrou_int VERROU_CALL verrou_login_unlock(verrou_int connection, con
  * docs/doctor.md and returns its length. The verdict is in the JSON: "status" (worst step:
  * OK / WARNING / FAILED) and "exit_code" (Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). A problem of the profile,
  * network or server is a step of the report, not an error of this call. When the buffer is too
- * small, an immediate retry with the same arguments gets the same report without re-running. */
+ * small, an immediate retry with the same arguments gets the same report without re-running.
+ * "certificates", "server" and "session" are null when the run stopped before them.
+ * @json verrou_doctor {schema, profile, environment, status, exit_code, stopped_at, steps,
+ *   certificates, server, session}
+ * @json verrou_doctor.steps[] {step, title, status, code, code_name, layer, message, hint,
+ *   details}
+ * @json verrou_doctor.certificates = certificate_report
+ * @json verrou_doctor.server {address, server_version, tls_offered, handshake_done, tls_version,
+ *   cipher, verify_error, chain}
+ * @json verrou_doctor.server.chain[] = certificate
+ * @json verrou_doctor.session {current_user, ssl_version, ssl_cipher, tls_version, cipher,
+ *   server_version, using_next_certificate, client_certificate}
+ * @json verrou_doctor.session.client_certificate = certificate */
 VERROU_API verrou_int VERROU_CALL verrou_doctor(const char *path, const char *environment, char *buf, verrou_int size);
 
 /** Local certificate check of an open profile for monitoring: JSON {"status" (OK / WARNING /
  * FAILED), "exit_code" (Nagios: 0 OK, 1 inside expiry_warning_days or another warning,
  * 2 expired or invalid), "environment", "certificates"};
- * returns its length. No network traffic. */
+ * returns its length. No network traffic.
+ * @json verrou_cert_check {status, exit_code, environment, certificates}
+ * @json verrou_cert_check.certificates = certificate_report */
 VERROU_API verrou_int VERROU_CALL verrou_cert_check(verrou_int profile, char *buf, verrou_int size);
 
 /* ---- field encryption (capi_encryption.cpp; docs/encryption.md) ------------------------ */

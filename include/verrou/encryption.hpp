@@ -155,6 +155,11 @@ struct RewrapTableSummary : RewrapTableProgress {
 RewrapTableSummary rewrap_table(Connection& connection, const FieldEncryptor& encryptor,
                                 const RewrapTableOptions& options,
                                 const std::function<void(const RewrapTableProgress&)>& progress = {});
+/// One-line JSON of a run (`verrou field rewrap-table --json`): {"table", "column",
+/// "current_key", "rows", "rewrapped", "skipped", "failed", "changed_meanwhile", "failures":
+/// [{"id", "code", "message"}]}.
+std::string rewrap_table_summary_json(const RewrapTableOptions& options, std::string_view current_key,
+                                      const RewrapTableSummary& summary);
 
 /// Builds a FieldEncryptor from a profile file's `encryption` section (same file, environment
 /// choice and inheritance as load_profile; connection keys are not required). Every key is

@@ -43,7 +43,8 @@ NativeOptions native_options(const Profile& profile);
 /// {"server", "port", "user", "database", "ssl_ca", "ssl_cert", "ssl_key", "ssl_mode",
 ///  "ssl_crl", "tls_min_version", "using_next_certificate", "password_configured",
 ///  "password_reference", "key_passphrase_configured", "checks": [{"check", "status", "code",
-///  "code_name", "message"}]} — valid UTF-8, never a secret.
+///  "code_name", "layer", "message"}]} — valid UTF-8, never a secret (the shape of
+///  verrou_native_options' @json in include/verrou.h, encoded in src/json/output).
 std::string native_options_to_json(const NativeOptions& options);
 
 /// The profile's MariaDB password, resolved (file, environment, Docker secret, inline with its

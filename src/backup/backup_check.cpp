@@ -6,7 +6,6 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
-#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <chrono>
@@ -15,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <vector>
 
 #include "common/glob.hpp"
 #include "common/iso8601.hpp"
@@ -231,29 +231,6 @@ BackupCheckResult check_backups(const BackupCheckOptions& o) {
         set(r, 0, what + sum);
     }
     return r;
-}
-
-std::string backup_result_to_json(const BackupCheckOptions& o, const BackupCheckResult& r) {
-    using nlohmann::json;
-    json j{{"status", r.status},
-           {"exit_code", r.exit_code},
-           {"message", r.message},
-           {"dir", o.dir},
-           {"pattern", o.pattern},
-           {"max_age_seconds", o.max_age_seconds},
-           {"matching_files", r.matching_files},
-           {"checksum", std::string(backup_checksum_name(r.checksum))}};
-    if (r.newest) {
-        j["newest"] = json{{"path", *r.newest},
-                           {"age_seconds", r.newest_age_seconds},
-                           {"size", r.newest_size},
-                           {"mtime", r.newest_mtime},
-                           {"expected_sha256", r.expected_sha256},
-                           {"actual_sha256", r.actual_sha256}};
-    } else {
-        j["newest"] = nullptr;
-    }
-    return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace verrou

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <map>
 
-#include <nlohmann/json.hpp>
 
 #include "login/guard.hpp"
 #include "login/login_sql.hpp"
@@ -15,7 +14,6 @@ namespace verrou {
 
 namespace {
 
-using json = nlohmann::ordered_json;
 using login_detail::quote_name;
 
 std::string lower(std::string s) {
@@ -205,26 +203,6 @@ auto explained(Connection& c, const LoginSettings& s, F&& body) -> decltype(body
 }
 
 }  // namespace
-
-std::string login_result_json(const LoginResult& result) {
-    json j;
-    j["verdict"] = std::string(login_verdict_name(result.verdict));
-    j["retry_after_seconds"] = result.retry_after_seconds ? json(*result.retry_after_seconds) : json(nullptr);
-    return j.dump();
-}
-
-std::string login_state_json(std::string_view kind, std::string_view name, const LoginGuardState& st) {
-    json j;
-    j["kind"] = std::string(kind);
-    j["name"] = std::string(name);
-    j["known"] = st.known;
-    j["failures"] = st.failures;
-    if (kind == "account") j["last_failure"] = st.last_failure ? json(*st.last_failure) : json(nullptr);
-    else j["window_start"] = st.window_start ? json(*st.window_start) : json(nullptr);
-    j["state"] = st.verdict == LoginVerdict::Granted ? std::string("free") : std::string(login_verdict_name(st.verdict));
-    j["retry_after_seconds"] = st.retry_after_seconds ? json(*st.retry_after_seconds) : json(nullptr);
-    return j.dump(2, ' ', false, json::error_handler_t::replace);
-}
 
 LoginGuardState login_account_state(Connection& connection, const LoginSettings& settings, std::string_view user) {
     settings.validate();

@@ -1,8 +1,6 @@
 // native/native_options.cpp — see include/verrou/native_options.hpp.
 #include "verrou/native_options.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "db/validation_cache.hpp"
 #include "verrou/error.hpp"
 
@@ -31,35 +29,6 @@ NativeOptions native_options(const Profile& profile) {
     o.key_passphrase_configured = profile.tls.key_passphrase.present();
     o.checks = report.findings;
     return o;
-}
-
-std::string native_options_to_json(const NativeOptions& o) {
-    using nlohmann::json;
-    json checks = json::array();
-    for (const CheckFinding& f : o.checks) {
-        checks.push_back({{"check", f.check},
-                          {"status", std::string(check_status_name(f.status))},
-                          {"code", static_cast<int>(f.code)},
-                          {"code_name", std::string(code_name(f.code))},
-                          {"message", f.message}});
-    }
-    const json j = {{"server", o.server},
-                    {"port", o.port},
-                    {"user", o.user},
-                    {"database", o.database},
-                    {"ssl_ca", o.ssl_ca},
-                    {"ssl_cert", o.ssl_cert},
-                    {"ssl_key", o.ssl_key},
-                    {"ssl_mode", o.ssl_mode},
-                    {"ssl_crl", o.ssl_crl},
-                    {"tls_min_version", o.tls_min_version},
-                    {"using_next_certificate", o.using_next_certificate},
-                    {"password_configured", o.password_configured},
-                    {"password_reference", o.password_reference},
-                    {"key_passphrase_configured", o.key_passphrase_configured},
-                    {"checks", checks}};
-    // Paths and messages may carry bytes that are not UTF-8 (Linux file names): replace.
-    return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 SecretBuffer native_password(const Profile& profile) {

@@ -8,7 +8,6 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -285,21 +284,6 @@ WarningCode warning_code(const CheckFinding& f) {
     return WarningCode::CertExpiring;  // "validity"
 }
 
-nlohmann::json info_to_json(const CertificateInfo& i) {
-    return {{"path", i.path},
-            {"subject", i.subject},
-            {"common_name", i.common_name},
-            {"issuer", i.issuer},
-            {"subject_alt_names", i.subject_alt_names},
-            {"not_before", i.not_before},
-            {"not_after", i.not_after},
-            {"days_left", i.days_left},
-            {"seconds_until_valid", i.seconds_until_valid},
-            {"sha256_fingerprint", i.sha256_fingerprint},
-            {"serial", i.serial_hex},
-            {"is_ca", i.is_ca}};
-}
-
 }  // namespace
 
 // ---- public API -------------------------------------------------------------------------------
@@ -365,27 +349,6 @@ ValidationReport validate_tls_material(const Profile& profile) {
     PairOutcome next = evaluate_pair(material, next_spec);
     choose_pair(report, material, std::move(current), current_spec, std::move(next), next_spec);
     return report;
-}
-
-std::string validation_report_to_json(const ValidationReport& report) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : report.findings) {
-        findings.push_back({{"check", f.check},
-                            {"status", check_status_name(f.status)},
-                            {"code", static_cast<int>(f.code)},
-                            {"code_name", code_name(f.code)},
-                            {"layer", layer_name(layer_of(f.code))},
-                            {"message", f.message}});
-    }
-    nlohmann::json j = {{"ok", report.ok()},
-                        {"cert_path", report.cert_path},
-                        {"key_path", report.key_path},
-                        {"using_next_certificate", report.using_next_certificate},
-                        {"findings", std::move(findings)},
-                        {"ca", report.ca ? info_to_json(*report.ca) : nlohmann::json(nullptr)},
-                        {"client", report.client ? info_to_json(*report.client) : nlohmann::json(nullptr)}};
-    // Paths may hold bytes that are not UTF-8: replace them rather than throw.
-    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace verrou

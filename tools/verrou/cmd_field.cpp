@@ -84,28 +84,6 @@ void draw_bar(const RewrapTableProgress& p) {
     std::fflush(stderr);
 }
 
-std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
-}
-
 int rewrap_table_command(const Args& args, const FieldEncryptor& encryptor) {
     RewrapTableOptions o;
     o.table = args.require("--table");
@@ -130,17 +108,7 @@ int rewrap_table_command(const Args& args, const FieldEncryptor& encryptor) {
     });
     if (bar) std::fputs("\n", stderr);
     if (args.flag("--json")) {
-        std::string out = "{\"table\":" + json_string(o.table) + ",\"column\":" + json_string(o.column) +
-                          ",\"current_key\":" + json_string(encryptor.current_key_id()) +
-                          ",\"rows\":" + std::to_string(s.seen) + ",\"rewrapped\":" + std::to_string(s.rewrapped) +
-                          ",\"skipped\":" + std::to_string(s.skipped) + ",\"failed\":" + std::to_string(s.failed) +
-                          ",\"changed_meanwhile\":" + std::to_string(s.changed_meanwhile) + ",\"failures\":[";
-        for (std::size_t i = 0; i < s.failures.size(); ++i) {
-            const auto& f = s.failures[i];
-            out += std::string(i ? "," : "") + "{\"id\":" + json_string(f.id) + ",\"code\":" + json_string(f.code) +
-                   ",\"message\":" + json_string(f.message) + "}";
-        }
-        std::cout << out << "]}\n";
+        std::cout << rewrap_table_summary_json(o, encryptor.current_key_id(), s) << "\n";
     } else {
         for (const auto& f : s.failures) {
             std::cerr << "row " << o.id_column << "=" << f.id << ": [" << f.code << "] " << f.message << "\n";
