@@ -152,6 +152,8 @@ typedef intptr_t verrou_int;
 #define VERROU_E_SERVER_GONE                      (-703)
 #define VERROU_E_TRANSACTION_STATE                (-704)
 #define VERROU_E_OUTCOME_UNKNOWN                  (-705)
+#define VERROU_E_POOL_TIMEOUT                     (-706)
+#define VERROU_E_POOL_CLOSED                      (-707)
 #define VERROU_E_LOGIN_TABLE_MISSING              (-720)
 #define VERROU_E_LOGIN_TABLE_SHAPE                (-721)
 #define VERROU_E_LOGIN_USER_AMBIGUOUS             (-722)
@@ -232,7 +234,9 @@ VERROU_API verrou_int VERROU_CALL verrou_profile_close(verrou_int profile);
  * value), "certificates": the local certificate report}.
  * @json verrou_profile_describe {profile, certificates}
  * @json verrou_profile_describe.profile {source_file, environment, host, port, user, database,
- *   connect_timeout, read_timeout, reconnect, password, tls, login, warnings}
+ *   connect_timeout, read_timeout, reconnect, pool, password, tls, login, warnings}
+ * @json verrou_profile_describe.profile.pool {min_idle, max_size, acquire_timeout_ms,
+ *   idle_check_seconds, max_lifetime_seconds, max_idle_seconds}
  * @json verrou_profile_describe.profile.tls {ssl_ca, ssl_cert, ssl_key, ssl_key_passphrase,
  *   ssl_crl, ssl_cipher, tls_version, ssl_mode, allow_unverified_server, expected_cert_cn,
  *   ca_fingerprint, server_fingerprint, strict_permissions, expiry_warning_days, ssl_cert_next,

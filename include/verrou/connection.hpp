@@ -88,6 +88,17 @@ public:
     /// How many times this connection was connected again after a loss (profile key reconnect).
     std::uint64_t reconnects() const noexcept;
 
+    /// One round trip (mysql_ping) that proves the session is alive; a failure is classified
+    /// like any call's (SERVER_GONE / NETWORK_TIMEOUT) and leaves the connection lost.
+    void ping();
+    /// Gives the session back its just-connected state (mysql_reset_connection): an open
+    /// transaction rolled back, session variables, temporary tables, prepared statements and
+    /// locks gone. Throws (and the connection is lost) when the server cannot do it.
+    void reset();
+    /// Calls that reached the server since the connection was opened (statements, transaction
+    /// control): a pool resets only a session that was used.
+    std::uint64_t calls() const noexcept;
+
 private:
     struct Impl;
     explicit Connection(std::unique_ptr<Impl> impl);

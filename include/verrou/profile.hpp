@@ -119,6 +119,16 @@ struct LoginSettings {
     void validate() const;
 };
 
+/// The profile's `pool` section (verrou/pool.hpp, docs/pool.md).
+struct PoolSettings {
+    int min_idle = 0;                 // connections opened with the pool and kept through idle pruning
+    int max_size = 10;                // connections at most (idle + in use)
+    int acquire_timeout_ms = 5000;    // how long acquire waits for a connection (POOL_TIMEOUT)
+    int idle_check_seconds = 30;      // a connection idle longer is pinged before it is handed out; 0 = always
+    int max_lifetime_seconds = 3600;  // retired when older (renewed certificate, key, CRL); 0 = never
+    int max_idle_seconds = 600;       // idle longer: closed (above min_idle); 0 = never
+};
+
 /// One resolved environment of a profile file.
 struct Profile {
     std::string source_file;   // absolute path of the profile file
@@ -135,6 +145,7 @@ struct Profile {
     SecretRef password;        // password_file / password_env / password_secret / password (inline, warned)
     TlsSettings tls;
     LoginSettings login;       // the `login` section (defaults when absent)
+    PoolSettings pool;         // the `pool` section (defaults when absent)
     std::vector<Warning> warnings;  // found while loading (inline secret, REQUIRED mode, ...)
 };
 

@@ -126,6 +126,7 @@ struct Connection::Impl {
     bool lost_in_transaction = false;  // every call but rollback() reports it until rolled back
     std::string lost_reason;
     std::uint64_t reconnects = 0;
+    std::uint64_t calls = 0;
 
     std::string peer() const { return info.host + ":" + std::to_string(info.port); }
 
@@ -165,6 +166,7 @@ struct Connection::Impl {
     template <typename F>
     auto with_retry(F&& call) -> decltype(call()) {
         ensure_usable();
+        ++calls;
         lost_before_running = false;
         try {
             return call();
@@ -528,6 +530,7 @@ void Connection::begin() {
 void Connection::commit() {
     if (!impl_->in_transaction) throw Error(Code::TransactionState, "commit without an open transaction (call begin first)");
     impl_->ensure_usable();
+    ++impl_->calls;
     impl_->in_transaction = false;
     if (mysql_commit(impl_->mysql.get()) != 0) impl_->fail_session(db::Phase::Commit);
 }
@@ -535,6 +538,7 @@ void Connection::commit() {
 void Connection::rollback() {
     if (!impl_->in_transaction) throw Error(Code::TransactionState, "rollback without an open transaction (call begin first)");
     impl_->ensure_usable(true);
+    ++impl_->calls;
     impl_->in_transaction = false;
     if (impl_->lost) return;  // the transaction died with its session: nothing to roll back
     if (mysql_rollback(impl_->mysql.get()) != 0) impl_->fail_session(db::Phase::Rollback);
@@ -543,6 +547,21 @@ void Connection::rollback() {
 bool Connection::in_transaction() const noexcept { return impl_->in_transaction; }
 
 std::uint64_t Connection::reconnects() const noexcept { return impl_->reconnects; }
+
+std::uint64_t Connection::calls() const noexcept { return impl_->calls; }
+
+void Connection::ping() {
+    impl_->ensure_usable();
+    ++impl_->calls;
+    if (mysql_ping(impl_->mysql.get()) != 0) impl_->fail_session(db::Phase::Ping);
+}
+
+void Connection::reset() {
+    impl_->ensure_usable(impl_->in_transaction);
+    ++impl_->calls;
+    impl_->in_transaction = false;
+    if (mysql_reset_connection(impl_->mysql.get()) != 0) impl_->fail_session(db::Phase::Reset);
+}
 
 bool Connection::lost() const noexcept { return impl_->lost; }
 

@@ -190,6 +190,15 @@ Json encode_login_settings(const LoginSettings& l) {
             {"source_window_seconds", l.source_window_seconds}};
 }
 
+Json encode_pool_settings(const PoolSettings& s) {
+    return {{"min_idle", s.min_idle},
+            {"max_size", s.max_size},
+            {"acquire_timeout_ms", s.acquire_timeout_ms},
+            {"idle_check_seconds", s.idle_check_seconds},
+            {"max_lifetime_seconds", s.max_lifetime_seconds},
+            {"max_idle_seconds", s.max_idle_seconds}};
+}
+
 }  // namespace
 
 Json encode(const CertificateInfo& c) {
@@ -242,6 +251,7 @@ Json encode(const Profile& p) {
             {"connect_timeout", p.connect_timeout_seconds},
             {"read_timeout", p.read_timeout_seconds},
             {"reconnect", p.reconnect},
+            {"pool", encode_pool_settings(p.pool)},
             {"password", encode_ref(p.password)},
             {"tls", encode_tls(p.tls)},
             {"login", encode_login_settings(p.login)},

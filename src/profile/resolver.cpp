@@ -252,6 +252,21 @@ struct Resolver {
         return s;
     }
 
+    void read_pool() {
+        PoolSettings& p = profile.pool;
+        p.min_idle = integer("pool.min_idle", p.min_idle);
+        p.max_size = integer("pool.max_size", p.max_size);
+        p.acquire_timeout_ms = integer("pool.acquire_timeout_ms", p.acquire_timeout_ms);
+        p.idle_check_seconds = integer("pool.idle_check_seconds", p.idle_check_seconds);
+        p.max_lifetime_seconds = integer("pool.max_lifetime_seconds", p.max_lifetime_seconds);
+        p.max_idle_seconds = integer("pool.max_idle_seconds", p.max_idle_seconds);
+        if (p.min_idle > p.max_size) {
+            const Value* v = find("pool.min_idle");
+            fail(Code::ConfigInvalidValue, *v, "pool.min_idle",
+                 std::to_string(p.min_idle) + " is more than pool.max_size (" + std::to_string(p.max_size) + ")");
+        }
+    }
+
     void run() {
         profile.source_file = tree.file;
         profile.environment = env;
@@ -262,6 +277,7 @@ struct Resolver {
         profile.connect_timeout_seconds = integer("connect_timeout", 10);
         profile.read_timeout_seconds = integer("read_timeout", 30);
         profile.reconnect = boolean("reconnect", false);
+        read_pool();
 
         profile.password = secret_ref_from(tree, section, "password_file", "password_env", "password_secret", "password");
         if (profile.password.kind == SecretRef::Kind::Inline) {

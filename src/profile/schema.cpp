@@ -17,7 +17,7 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 82> kKeys{{
+constexpr std::array<KeySpec, 88> kKeys{{
     {"host", KeyType::Text},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
@@ -110,6 +110,13 @@ constexpr std::array<KeySpec, 82> kKeys{{
     {"login.lockout_seconds", KeyType::Integer, 0, 31'536'000},
     {"login.max_failures_per_source", KeyType::Integer, 0, 100'000'000},
     {"login.source_window_seconds", KeyType::Integer, 1, 31'536'000},
+    // verrou::Pool (docs/pool.md); pool.min_idle <= pool.max_size is checked by the resolver.
+    {"pool.min_idle", KeyType::Integer, 0, 1000},
+    {"pool.max_size", KeyType::Integer, 1, 1000},
+    {"pool.acquire_timeout_ms", KeyType::Integer, 0, 3'600'000},
+    {"pool.idle_check_seconds", KeyType::Integer, 0, 86'400},
+    {"pool.max_lifetime_seconds", KeyType::Integer, 0, 31'536'000},
+    {"pool.max_idle_seconds", KeyType::Integer, 0, 31'536'000},
 }};
 
 constexpr std::string_view kPepperPrefix = "hashing.peppers.";
