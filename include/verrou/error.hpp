@@ -38,11 +38,13 @@ std::string_view layer_name(Layer layer) noexcept;
 /// The code's symbolic name, e.g. "CERT_EXPIRED"; "UNKNOWN" for values outside the table.
 std::string_view code_name(Code code) noexcept;
 
-/// The single exception type of the core. Messages never contain secret material.
+/// The single exception type of the core. Messages never contain secret material, and are
+/// always valid UTF-8: a message quoting input (a profile's section name, a duration typed on
+/// the command line, a file name) may carry bytes that are not, so every byte that does not
+/// start a well-formed sequence becomes U+FFFD here, once, for every message of the library.
 class Error : public std::runtime_error {
 public:
-    Error(Code code, std::string message)
-        : std::runtime_error(std::move(message)), code_(code) {}
+    Error(Code code, std::string message);
 
     Code code() const noexcept { return code_; }
     Layer layer() const noexcept { return layer_of(code_); }

@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "backup/sidecar.hpp"
 #include "common/glob.hpp"
 #include "common/iso8601.hpp"
 #include "platform/path.hpp"
@@ -75,28 +76,16 @@ std::string base_name(const std::string& path) {
     }
 }
 
-// sha256sum format: "<64 hex>  <name>" or "<64 hex> *<name>" (binary mode); the first
-// line whose name is the backup's file name (or a lone hash) is the one that counts.
-std::optional<std::string> sidecar_hash(const std::string& sidecar, const std::string& file_name) {
-    std::ifstream in(platform::fs_path(sidecar));
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.size() < 64) continue;
-        std::string hash = line.substr(0, 64);
-        bool hex = true;
-        for (auto& c : hash) {
-            if (!std::isxdigit(static_cast<unsigned char>(c))) hex = false;
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        if (!hex) continue;
-        std::string rest = line.substr(64);
-        if (rest.empty()) return hash;
-        if (rest.size() < 2 || rest[0] != ' ' || (rest[1] != ' ' && rest[1] != '*')) continue;
-        const std::string name = rest.substr(2);
-        if (name == file_name || base_name(name) == file_name) return hash;
-    }
-    return std::nullopt;
+// The sidecar is read whole, up to a cap: a sha256sum file is a few lines, and a huge one
+// (a mistake, or a file someone else controls) must not be loaded into memory.
+constexpr std::streamsize kSidecarMaxBytes = 1024 * 1024;
+
+std::optional<std::string> read_sidecar_hash(const std::string& sidecar, const std::string& file_name) {
+    std::ifstream in(platform::fs_path(sidecar), std::ios::binary);
+    std::string text(static_cast<std::size_t>(kSidecarMaxBytes), '\0');
+    in.read(text.data(), kSidecarMaxBytes);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return backup_detail::sidecar_hash(text, file_name);
 }
 
 struct FileFacts {
@@ -130,6 +119,37 @@ void set(BackupCheckResult& r, int code, std::string message) {
 }
 
 }  // namespace
+
+namespace backup_detail {
+
+// sha256sum format: "<64 hex>  <name>" or "<64 hex> *<name>" (binary mode); the first
+// line whose name is the backup's file name (or a lone hash) is the one that counts.
+std::optional<std::string> sidecar_hash(std::string_view text, const std::string& file_name) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        auto nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.size() < 64) continue;
+        std::string hash(line.substr(0, 64));
+        bool hex = true;
+        for (auto& c : hash) {
+            if (!std::isxdigit(static_cast<unsigned char>(c))) hex = false;
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        if (!hex) continue;
+        const std::string_view rest = line.substr(64);
+        if (rest.empty()) return hash;
+        if (rest.size() < 2 || rest[0] != ' ' || (rest[1] != ' ' && rest[1] != '*')) continue;
+        const std::string name(rest.substr(2));
+        if (name == file_name || base_name(name) == file_name) return hash;
+    }
+    return std::nullopt;
+}
+
+}  // namespace backup_detail
 
 std::string_view backup_checksum_name(BackupChecksum c) noexcept {
     switch (c) {
@@ -204,7 +224,7 @@ BackupCheckResult check_backups(const BackupCheckOptions& o) {
             set(r, 2, what + "; checksum file " + newest_name + ".sha256 is missing");
             return r;
         }
-        const auto expected = sidecar_hash(sidecar, newest_name);
+        const auto expected = read_sidecar_hash(sidecar, newest_name);
         if (!expected) {
             r.checksum = BackupChecksum::Malformed;
             set(r, 2, what + "; " + newest_name + ".sha256 has no sha256sum line for it");

@@ -1,6 +1,8 @@
 // Names and layers of the error codes, all produced from verrou/error_codes.def.
 #include "verrou/error.hpp"
 
+#include "platform/utf8.hpp"
+
 namespace verrou {
 namespace {
 
@@ -20,6 +22,9 @@ constexpr bool block_has_layer(int value) noexcept {
 #include "verrou/error_codes.def"
 
 }  // namespace
+
+Error::Error(Code code, std::string message)
+    : std::runtime_error(platform::is_valid_utf8(message) ? message : platform::to_valid_utf8(message)), code_(code) {}
 
 Layer layer_of(Code code) noexcept {
     const int value = -static_cast<int>(code);

@@ -1,6 +1,8 @@
 // The table of warning identifiers (verrou/profile.hpp, WarningCode).
 #include "verrou/profile.hpp"
 
+#include "platform/utf8.hpp"
+
 namespace verrou {
 
 std::string_view warning_name(WarningCode code) noexcept {
@@ -22,6 +24,8 @@ std::string_view warning_name(WarningCode code) noexcept {
 }
 
 Warning make_warning(WarningCode code, std::string message) {
+    // Like Error's: a warning quoting a file name or a certificate field leaves the library too.
+    if (!platform::is_valid_utf8(message)) message = platform::to_valid_utf8(message);
     return Warning{std::string(warning_name(code)), std::move(message)};
 }
 

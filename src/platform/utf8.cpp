@@ -8,8 +8,10 @@ namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
 
-// The length of the well-formed sequence at the start of `s` and its code point, or 0.
-std::size_t decode_one(std::string_view s, char32_t& cp) noexcept {
+}  // namespace
+
+std::size_t decode_utf8(std::string_view s, char32_t& cp) noexcept {
+    if (s.empty()) return 0;
     const auto b = static_cast<unsigned char>(s[0]);
     std::size_t len = 0;
     if (b < 0x80) {
@@ -39,31 +41,11 @@ std::size_t decode_one(std::string_view s, char32_t& cp) noexcept {
     return len;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-}  // namespace
-
 bool is_valid_utf8(std::string_view s, std::size_t* bad_offset) noexcept {
     std::size_t i = 0;
     while (i < s.size()) {
         char32_t cp = 0;
-        const std::size_t n = decode_one(s.substr(i), cp);
+        const std::size_t n = decode_utf8(s.substr(i), cp);
         if (n == 0) {
             if (bad_offset) *bad_offset = i;
             return false;
@@ -80,7 +62,7 @@ std::string to_valid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         char32_t cp = 0;
-        const std::size_t n = decode_one(s.substr(i), cp);
+        const std::size_t n = decode_utf8(s.substr(i), cp);
         if (n == 0) {
             append_utf8(out, kReplacement);
             ++i;  // one bad byte, one replacement: the next byte may start a good sequence
@@ -98,7 +80,7 @@ std::optional<std::u16string> utf8_to_utf16(std::string_view utf8) {
     std::size_t i = 0;
     while (i < utf8.size()) {
         char32_t cp = 0;
-        const std::size_t n = decode_one(utf8.substr(i), cp);
+        const std::size_t n = decode_utf8(utf8.substr(i), cp);
         if (n == 0) return std::nullopt;
         if (cp < 0x10000) {
             out += static_cast<char16_t>(cp);

@@ -19,6 +19,7 @@
 #include <set>
 #include <vector>
 
+#include "platform/utf8.hpp"
 #include "profile/schema.hpp"
 #include "profile/tree.hpp"
 #include "verrou/error.hpp"
@@ -72,6 +73,9 @@ public:
 
     Node document() {
         Node root;
+        // As in INI: a NUL byte has no place in a profile (inside a comment it would be
+        // skipped silently here but end the comment for other readers).
+        if (const auto nul = text_.find('\0'); nul != std::string_view::npos) fail(nul, "NUL byte in the file");
         skip_blank();
         if (pos_ == text_.size()) fail(pos_, "the file is empty; expected a JSON object");
         value(root, 0);
@@ -120,7 +124,10 @@ private:
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                 ++pos_;
             } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '/') {
-                const auto nl = text_.find('\n', pos_ + 2);
+                // A line comment ends at LF or at a lone CR (old Mac line ends), as in other
+                // readers that accept comments: a CR-only file must not lose everything after
+                // its first comment.
+                const auto nl = text_.find_first_of("\r\n", pos_ + 2);
                 pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
             } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
                 const auto close = text_.find("*/", pos_ + 2);
@@ -218,45 +225,6 @@ private:
         return v;
     }
 
-    static void append_utf8(WipedString& out, unsigned cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-
-    // Length of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlong forms, no
-    // surrogates, nothing above U+10FFFF), or 0.
-    std::size_t utf8_length(std::size_t at) const {
-        const auto byte = [&](std::size_t i) -> unsigned {
-            return i < text_.size() ? static_cast<unsigned char>(text_[i]) : 0u;
-        };
-        const unsigned b0 = byte(at);
-        const auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
-            const unsigned b = byte(i);
-            return b >= lo && b <= hi;
-        };
-        if (b0 >= 0xC2 && b0 <= 0xDF) return cont(at + 1) ? 2 : 0;
-        if (b0 == 0xE0) return cont(at + 1, 0xA0) && cont(at + 2) ? 3 : 0;
-        if (b0 == 0xED) return cont(at + 1, 0x80, 0x9F) && cont(at + 2) ? 3 : 0;
-        if (b0 >= 0xE1 && b0 <= 0xEF) return cont(at + 1) && cont(at + 2) ? 3 : 0;
-        if (b0 == 0xF0) return cont(at + 1, 0x90) && cont(at + 2) && cont(at + 3) ? 4 : 0;
-        if (b0 >= 0xF1 && b0 <= 0xF3) return cont(at + 1) && cont(at + 2) && cont(at + 3) ? 4 : 0;
-        if (b0 == 0xF4) return cont(at + 1, 0x80, 0x8F) && cont(at + 2) && cont(at + 3) ? 4 : 0;
-        return 0;
-    }
-
     // Decodes the string at pos_ (on its opening quote) into `out`, which is reserved once to
     // the raw length: the decoded text is never longer, so the buffer never grows and no
     // partial copy of a secret is freed unwiped. `out` belongs to the document, wiped with it
@@ -307,7 +275,7 @@ private:
                         }
                         // A NUL would cut every C string made of the value (paths, names, passwords).
                         if (cp == 0) fail(esc, "\\u0000 (NUL) is not allowed in a profile string");
-                        append_utf8(out, cp);
+                        platform::append_utf8(out, cp);
                         break;
                     }
                     default:
@@ -320,7 +288,8 @@ private:
                 ++pos_;
                 continue;
             }
-            const std::size_t n = utf8_length(pos_);
+            char32_t cp = 0;
+            const std::size_t n = platform::decode_utf8(text_.substr(pos_), cp);
             if (n == 0) fail(pos_, "invalid UTF-8 inside a string");
             out.append(text_.substr(pos_, n));
             pos_ += n;
@@ -403,12 +372,17 @@ private:
             digits += text_[i];
         }
         while (!digits.empty() && digits.back() == '0') digits.pop_back();
-        // DBL_MAX = 1.7976931348623157e308: above it (first digit's power > 308, or = 308 with
-        // larger digits) the number overflows.
+        // DBL_MAX is about 1.797e308: a first digit's power above 308 overflows, below it never.
+        // At exactly 308 the double conversion itself decides (it rounds to nearest, so
+        // 1.79769313486231580e308 still becomes DBL_MAX, as in every other JSON reader).
         const long long power = point - 1 + exponent;
-        if (!digits.empty() && (power > 308 || (power == 308 && digits > "17976931348623157"))) {
-            fail(start, "number out of range (too large for any setting)");
+        bool overflow = !digits.empty() && power > 308;
+        if (!digits.empty() && power == 308) {
+            double d = 0;
+            const auto r = std::from_chars(token.data(), token.data() + token.size(), d);
+            overflow = r.ec == std::errc::result_out_of_range;
         }
+        if (overflow) fail(start, "number out of range (too large for any setting)");
         out.kind = ValueKind::Float;
     }
 };

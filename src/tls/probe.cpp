@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #endif
 
+#include "platform/utf8.hpp"
 #include "tls/policy.hpp"
 #include "tls/x509.hpp"
 #include "verrou/secret.hpp"
@@ -50,38 +51,6 @@ std::string hex_escape(const char* prefix, std::uint32_t value, int digits) {
     std::string out(prefix);
     for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out.push_back(kHex[(value >> shift) & 0xF]);
     return out;
-}
-
-/// The length of the valid UTF-8 sequence at the start of `s` (its code point in `cp`), or 0
-/// (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, truncated).
-std::size_t utf8_sequence(std::string_view s, std::uint32_t& cp) {
-    const auto b = static_cast<unsigned char>(s[0]);
-    std::size_t len = 0;
-    if (b < 0x80) {
-        cp = b;
-        return 1;
-    }
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-        cp = b & 0x1Fu;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        cp = b & 0x0Fu;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        cp = b & 0x07u;
-    } else {
-        return 0;
-    }
-    if (s.size() < len) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto c = static_cast<unsigned char>(s[k]);
-        if ((c & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (c & 0x3Fu);
-    }
-    if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
-    if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
-    return len;
 }
 
 /// The server's certificate, seen before anyone verified it: its names are server text too.
@@ -251,8 +220,8 @@ std::string sanitize_server_text(std::string_view text, std::size_t max_bytes) {
     out.reserve(std::min(text.size(), max_bytes) + 3);
     std::size_t i = 0;
     while (i < text.size()) {
-        std::uint32_t cp = 0;
-        std::size_t len = utf8_sequence(text.substr(i), cp);
+        char32_t cp = 0;
+        std::size_t len = platform::decode_utf8(text.substr(i), cp);
         std::string escaped;
         if (len == 0) {
             escaped = hex_escape("\\x", static_cast<unsigned char>(text[i]), 2);

@@ -16,10 +16,11 @@ if [ -z "$gxx" ] || ! command -v wine > /dev/null; then
   echo "SKIP: needs mingw-w64 and wine (apt-get install mingw-w64 wine wine64)"
   exit 77
 fi
-# Static runtime: the .exe needs no MinGW DLL beside it.
+# Static runtime: the .exe needs no MinGW DLL beside it. src/common/error.cpp: Error's
+# constructor (it makes every message valid UTF-8) lives there.
 "$gxx" -std=c++20 -O1 -Wall -Wextra -Werror -static -I"$repo/include" -I"$repo/src" \
   "$repo/tests/windows/wine_paths.cpp" "$repo/src/platform/utf8.cpp" "$repo/src/platform/path.cpp" \
-  "$repo/src/platform/system_error.cpp" -o "$work/wine_paths.exe"
+  "$repo/src/platform/system_error.cpp" "$repo/src/common/error.cpp" -o "$work/wine_paths.exe"
 export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 # wine's exit code is the program's. LC_ALL=C.UTF-8: Wine stores Windows file names on the
 # Unix side in the locale's charset (plain C cannot hold "é"), while its ANSI code page stays
