@@ -154,6 +154,7 @@ typedef intptr_t verrou_int;
 #define VERROU_E_OUTCOME_UNKNOWN                  (-705)
 #define VERROU_E_POOL_TIMEOUT                     (-706)
 #define VERROU_E_POOL_CLOSED                      (-707)
+#define VERROU_E_NO_USABLE_HOST                   (-708)
 #define VERROU_E_LOGIN_TABLE_MISSING              (-720)
 #define VERROU_E_LOGIN_TABLE_SHAPE                (-721)
 #define VERROU_E_LOGIN_USER_AMBIGUOUS             (-722)
@@ -233,8 +234,9 @@ VERROU_API verrou_int VERROU_CALL verrou_profile_close(verrou_int profile);
 /** JSON: {"profile": resolved settings (secrets shown as references, "inline:***" for an inline
  * value), "certificates": the local certificate report}.
  * @json verrou_profile_describe {profile, certificates}
- * @json verrou_profile_describe.profile {source_file, environment, host, port, user, database,
- *   connect_timeout, read_timeout, reconnect, pool, password, tls, login, warnings}
+ * @json verrou_profile_describe.profile {source_file, environment, host, port, hosts, host_order,
+ *   target, failover_timeout_seconds, user, database, connect_timeout, read_timeout, reconnect,
+ *   pool, password, tls, login, warnings}
  * @json verrou_profile_describe.profile.pool {min_idle, max_size, acquire_timeout_ms,
  *   idle_check_seconds, max_lifetime_seconds, max_idle_seconds}
  * @json verrou_profile_describe.profile.tls {ssl_ca, ssl_cert, ssl_key, ssl_key_passphrase,

@@ -53,6 +53,7 @@ enum class WarningCode {
     NoClientCertificate,   // no_client_certificate: no ssl_cert / ssl_key
     ServerCertExpiring,    // server_cert_expiring: the server's certificate is inside the window
     Reconnected,           // reconnected: a lost connection was connected again (profile key reconnect)
+    HostSkipped,           // host_skipped: a host of the list failed (network, TLS, not writable...) and the next was tried
 };
 std::string_view warning_name(WarningCode code) noexcept;
 /// A Warning identified by `code`.
@@ -129,12 +130,44 @@ struct PoolSettings {
     int max_idle_seconds = 600;       // idle longer: closed (above min_idle); 0 = never
 };
 
+/// One server of the profile's `host` list (docs/clusters.md).
+struct HostPort {
+    std::string host;          // a name or an IP address (IPv6 without brackets)
+    std::uint16_t port = 3306;
+    /// "db1:3306", "[::1]:3308": how messages and ConnectionInfo::reached spell it.
+    std::string text() const;
+    bool operator==(const HostPort&) const = default;
+};
+
+/// host_order: the order in which Connection::open tries the hosts.
+enum class HostOrder { InOrder, Random };
+std::string_view host_order_name(HostOrder order) noexcept;  // "in_order", "random"
+
+/// target: what a host must be, checked after login (docs/clusters.md).
+enum class Target { Any, Writable, ReadOnly };
+std::string_view target_name(Target target) noexcept;  // "any", "writable", "read_only"
+
+/// Parses a `host` value: "a:3306, b, [::1]:3308" (entries separated by commas, port per entry
+/// else `default_port`, IPv6 literals in brackets; a lone IPv6 literal without a port may go
+/// without). Throws Error(CONFIG_INVALID_VALUE) whose message starts with `where` ("file:3: ")
+/// and names the key and the entry.
+std::vector<HostPort> parse_host_list(std::string_view text, std::uint16_t default_port, std::string_view where);
+
 /// One resolved environment of a profile file.
 struct Profile {
     std::string source_file;   // absolute path of the profile file
     std::string environment;   // "dev", "prod", ...
+    /// The first host of the list and its port (a single-host profile: the host). A Profile built
+    /// in code may set only these two.
     std::string host;
     std::uint16_t port = 3306;
+    /// Every host of the list, in file order (hosts[0] is {host, port}). With more than one, or
+    /// a target other than any, Connection::open searches them (src/cluster, docs/clusters.md);
+    /// otherwise it connects to host:port as before.
+    std::vector<HostPort> hosts;
+    HostOrder host_order = HostOrder::InOrder;
+    Target target = Target::Any;
+    int failover_timeout_seconds = 30;  // the whole search across hosts
     std::string user;
     std::string database;      // optional
     int connect_timeout_seconds = 10;

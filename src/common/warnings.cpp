@@ -19,6 +19,7 @@ std::string_view warning_name(WarningCode code) noexcept {
         case WarningCode::NoClientCertificate: return "no_client_certificate";
         case WarningCode::ServerCertExpiring: return "server_cert_expiring";
         case WarningCode::Reconnected: return "reconnected";
+        case WarningCode::HostSkipped: return "host_skipped";
     }
     return "warning";
 }

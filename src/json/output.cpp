@@ -242,10 +242,17 @@ Json encode(const DoctorReport& r) {
 }
 
 Json encode(const Profile& p) {
+    Json hosts = Json::array();
+    if (p.hosts.empty()) hosts.push_back(HostPort{p.host, p.port}.text());
+    for (const HostPort& h : p.hosts) hosts.push_back(h.text());
     return {{"source_file", p.source_file},
             {"environment", p.environment},
             {"host", p.host},
             {"port", p.port},
+            {"hosts", std::move(hosts)},
+            {"host_order", text(host_order_name(p.host_order))},
+            {"target", text(target_name(p.target))},
+            {"failover_timeout_seconds", p.failover_timeout_seconds},
             {"user", p.user},
             {"database", null_if_empty(p.database)},
             {"connect_timeout", p.connect_timeout_seconds},

@@ -411,6 +411,11 @@ struct Converter {
         if (n.kind == ValueKind::String) v.text = n.text;
         v.integer = n.integer;
         v.boolean = n.boolean;
+        if (n.kind == ValueKind::Array) {  // kept for the keys that take a list (host)
+            for (std::size_t i = 0; i < n.members.size(); ++i) {
+                v.items.push_back(scalar(n.members[i].value, pointer + "/" + std::to_string(i)));
+            }
+        }
         return v;
     }
 

@@ -3,6 +3,7 @@
 #include "profile/resolver.hpp"
 #include "profile/login_section.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -267,13 +268,53 @@ struct Resolver {
         }
     }
 
+    /// host: one server or a list (INI "a:3306, b", JSON also ["a:3306", "b"]); port per entry,
+    /// else `port`. Profile::host / port are the first entry.
+    void read_hosts() {
+        const Value* v = find("host");
+        if (!v) missing("host");
+        const auto port = static_cast<std::uint16_t>(integer("port", 3306));
+        if (v->kind == ValueKind::Array) {
+            for (const Value& item : v->items) {
+                const std::string s = expand_vars(item, "host", read_string(item, "host"));
+                std::vector<HostPort> one = parse_host_list(s, port, where_prefix(item.where));
+                for (HostPort& hp : one) {
+                    if (std::find(profile.hosts.begin(), profile.hosts.end(), hp) != profile.hosts.end()) {
+                        fail(Code::ConfigInvalidValue, item, "host", "'" + hp.text() + "' is listed twice");
+                    }
+                    profile.hosts.push_back(std::move(hp));
+                }
+            }
+        } else {
+            const std::string s = resolve_text(tree, *v, "host", KeyType::Text);
+            if (s.empty()) fail(Code::ConfigInvalidValue, *v, "host", "value is empty after expansion");
+            profile.hosts = parse_host_list(s, port, where_prefix(v->where));
+        }
+        profile.host = profile.hosts.front().host;
+        profile.port = profile.hosts.front().port;
+
+        if (const Value* o = find("host_order")) {
+            const std::string s = resolve_text(tree, *o, "host_order", KeyType::Text);
+            if (s == "in_order") profile.host_order = HostOrder::InOrder;
+            else if (s == "random") profile.host_order = HostOrder::Random;
+            else fail(Code::ConfigInvalidValue, *o, "host_order", "'" + s + "' is not an order; use in_order (default) or random");
+        }
+        if (const Value* t = find("target")) {
+            const std::string s = resolve_text(tree, *t, "target", KeyType::Text);
+            if (s == "any") profile.target = Target::Any;
+            else if (s == "writable") profile.target = Target::Writable;
+            else if (s == "read_only") profile.target = Target::ReadOnly;
+            else fail(Code::ConfigInvalidValue, *t, "target", "'" + s + "' is not a target; use any (default), writable or read_only");
+        }
+        profile.failover_timeout_seconds = integer("failover_timeout_seconds", profile.failover_timeout_seconds);
+    }
+
     void run() {
         profile.source_file = tree.file;
         profile.environment = env;
-        profile.host = text("host", true);
+        read_hosts();
         profile.user = text("user", true);
         profile.database = text("database", false);
-        profile.port = static_cast<std::uint16_t>(integer("port", 3306));
         profile.connect_timeout_seconds = integer("connect_timeout", 10);
         profile.read_timeout_seconds = integer("read_timeout", 30);
         profile.reconnect = boolean("reconnect", false);

@@ -17,8 +17,11 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 88> kKeys{{
-    {"host", KeyType::Text},
+constexpr std::array<KeySpec, 91> kKeys{{
+    {"host", KeyType::HostList},  // one server or a list (docs/clusters.md)
+    {"host_order", KeyType::Text},  // in_order | random
+    {"target", KeyType::Text},      // any | writable | read_only
+    {"failover_timeout_seconds", KeyType::Integer, 1, 3600},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
     {"database", KeyType::Text},
@@ -268,6 +271,25 @@ void check_value(const KeySpec& spec, const Value& v, std::string_view key) {
             }
             return;
         }
+        case KeyType::HostList:
+            if (v.kind == ValueKind::Array) {
+                // Each element one host ("db1:3306"); its own location in messages.
+                if (v.items.empty()) fail(Code::ConfigInvalidValue, v, key, "the list of hosts is empty");
+                for (const Value& item : v.items) {
+                    if (item.kind != ValueKind::String) {
+                        fail(Code::ConfigWrongType, item, key,
+                             "each host is a string such as \"db1.internal:3306\", got " +
+                                 std::string(value_kind_name(item.kind)));
+                    }
+                    if (item.text.empty()) fail(Code::ConfigInvalidValue, item, key, "empty host in the list");
+                    if (item.text.find(',') != std::string::npos) {
+                        fail(Code::ConfigInvalidValue, item, key,
+                             "one host per element of the array (this one contains a comma)");
+                    }
+                }
+                return;
+            }
+            break;
         default: break;
     }
     const std::string s = read_string(v, key);

@@ -24,6 +24,7 @@ enum class KeyType {
     InlineSecret,  // a literal secret: never expanded, never echoed
     SqlTable,      // a table name spliced into SQL: identifier, optionally schema.table (no expansion)
     SqlColumn,     // a column name spliced into SQL: identifier (no expansion)
+    HostList,      // text, ${VAR} expanded: "a:3306, b, [::1]:3308"; in JSON also an array of such strings
 };
 
 struct KeySpec {

@@ -27,6 +27,8 @@ Value Value::clone() const {
     v.integer = integer;
     v.boolean = boolean;
     v.where = where;
+    v.items.reserve(items.size());
+    for (const Value& item : items) v.items.push_back(item.clone());
     return v;
 }
 

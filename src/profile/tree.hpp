@@ -33,6 +33,7 @@ struct Value {
     std::int64_t integer = 0; // Integer
     bool boolean = false;     // Bool
     SourceLocation where;
+    std::vector<Value> items;  // Array (JSON): the elements, each with its own location
 
     Value() = default;
     Value(const Value&) = delete;
@@ -46,6 +47,7 @@ struct Value {
         integer = other.integer;
         boolean = other.boolean;
         where = std::move(other.where);
+        items = std::move(other.items);
         return *this;
     }
     ~Value() { wipe(text); }
