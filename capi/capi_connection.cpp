@@ -18,7 +18,7 @@ template <class F>
 auto with_connection(verrou_int c, F&& body) {
     const auto object = get_as<ConnectionObject>(c, Kind::Connection);
     std::lock_guard lock(object->mutex);
-    return body(object->connection);
+    return body(object->connection());
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ VERROU_API verrou_int VERROU_CALL verrou_login(verrou_int connection, verrou_int
         const std::string_view pw =
             text_arg(password, "password", limits::password_max_bytes, Code::PasswordTooLong, /*secret=*/true);
         std::lock_guard lock(object->mutex);
-        const LoginResult r = login(object->connection, h->hasher, object->profile->profile.login, u, pw, s);
+        const LoginResult r = login(object->connection(), h->hasher, object->profile->profile.login, u, pw, s);
         (void)write_out(json_output::render_compact(json_output::encode(r)), buf, size);
         return static_cast<verrou_int>(r.verdict);
     });
@@ -57,7 +57,7 @@ VERROU_API verrou_int VERROU_CALL verrou_login_unlock(verrou_int connection, con
         const auto object = get_as<ConnectionObject>(connection, Kind::Connection);
         const std::string_view u = name_arg(user, "user name");
         std::lock_guard lock(object->mutex);
-        return static_cast<verrou_int>(login_unlock(object->connection, object->profile->profile.login, u) ? 1 : 0);
+        return static_cast<verrou_int>(login_unlock(object->connection(), object->profile->profile.login, u) ? 1 : 0);
     });
 }
 

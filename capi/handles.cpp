@@ -64,6 +64,7 @@ std::string_view kind_name(Kind k) noexcept {
         case Kind::Connection: return "connection";
         case Kind::Hasher: return "hasher";
         case Kind::Encryptor: return "encryptor";
+        case Kind::Pool: return "pool";
         case Kind::Free: break;
     }
     return "free";

@@ -16,8 +16,8 @@
 
 namespace verrou::capi {
 
-enum class Kind : std::uint8_t { Free = 0, Profile = 1, Connection = 2, Hasher = 3, Encryptor = 4 };
-std::string_view kind_name(Kind k) noexcept;  // "profile", "connection", "hasher", "encryptor"
+enum class Kind : std::uint8_t { Free = 0, Profile = 1, Connection = 2, Hasher = 3, Encryptor = 4, Pool = 5 };
+std::string_view kind_name(Kind k) noexcept;  // "profile", "connection", "hasher", "encryptor", "pool"
 
 /// Stores `object`; returns its handle. Throws Error(TOO_LARGE) when 65535 handles are open.
 verrou_int handle_insert(Kind kind, std::shared_ptr<void> object);

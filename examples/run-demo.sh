@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run-demo.sh BED_DIR BUILD_DIR [c|cpp|python|encryption-cpp|encryption-python|
-# login-c|login-cpp|login-python] — an end-to-end
+# login-c|login-cpp|login-python|pool-python] — an end-to-end
 # example on a running test bed: writes a JSON profile for the bed (password_file → bed
 # secrets, ssl_* → bed PKI, hashing with the bed's pepper file, encryption with two fresh keys
 # from `verrou keys new`) into a fresh folder of BED_DIR, then runs one example (default:
@@ -103,6 +103,9 @@ case $example in
   login-python)
     echo "=== verrou login screen, Python: examples/python/login.py ==="
     python3 "$(dirname "${BASH_SOURCE[0]}")/python/login.py" "$lib" "$profile" dev ;;
+  pool-python)
+    echo "=== verrou connection pool, Python: examples/python/pool.py ==="
+    python3 "$(dirname "${BASH_SOURCE[0]}")/python/pool.py" "$lib" "$profile" dev ;;
   *)
-    echo "run-demo: unknown example '$example' (c, cpp, python, encryption-cpp, encryption-python, login-c, login-cpp, login-python)" >&2; exit 2 ;;
+    echo "run-demo: unknown example '$example' (c, cpp, python, encryption-cpp, encryption-python, login-c, login-cpp, login-python, pool-python)" >&2; exit 2 ;;
 esac

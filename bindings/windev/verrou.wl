@@ -138,6 +138,9 @@ CONSTANTE
 	VERROU_LOGIN_THROTTLED = 3
 	VERROU_LOGIN_LOCKED = 4
 	VERROU_LOGIN_JSON_SIZE = 128
+
+	// Plus grande taille de pool acceptée par VerrouPoolOuvre (verrou_pool_open)
+	VERROU_POOL_MAX_SIZE = 1000
 FIN
 
 gnVerrouDLL est un entier système = 0
@@ -404,6 +407,41 @@ VerrouInterneContrôle(API("verrou", "verrou_commit", nCnx), "verrou_commit")
 
 PROCÉDURE VerrouAnnule(nCnx est un entier système)
 VerrouInterneContrôle(API("verrou", "verrou_rollback", nCnx), "verrou_rollback")
+
+// ---- pool de connexions (docs/pool.md) ----------------------------------------------------
+// Un pool pour toute l'application, ouvert au démarrage : chaque traitement emprunte une
+// connexion (VerrouPoolEmprunte), s'en sert avec les procédures ci-dessus, puis la rend
+// (VerrouPoolRend) ; la session est alors remise à zéro (transaction ouverte annulée, variables
+// de session et tables temporaires effacées). Une connexion perdue (serveur redémarré, VPN
+// coupé, wait_timeout) est remplacée sans erreur au prochain emprunt.
+
+// nTailleMax = 0 : pool.max_size du profil.
+PROCÉDURE VerrouPoolOuvre(nProfil est un entier système, nTailleMax est un entier système = 0) : entier système
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_pool_open", nProfil, nTailleMax), "verrou_pool_open")
+
+// nDélaiMs = -1 : pool.acquire_timeout_ms du profil ; 0 : ne pas attendre.
+// Erreur VERROU_E_POOL_TIMEOUT si aucune connexion ne s'est libérée à temps.
+PROCÉDURE VerrouPoolEmprunte(nPool est un entier système, nDélaiMs est un entier système = -1) : entier système
+RENVOYER VerrouInterneContrôle(API("verrou", "verrou_pool_acquire", nPool, nDélaiMs), "verrou_pool_acquire")
+
+PROCÉDURE VerrouPoolRend(nCnx est un entier système)
+VerrouInterneContrôle(API("verrou", "verrou_pool_release", nCnx), "verrou_pool_release")
+
+// JSON : size, idle, in_use, waiting, acquired, waits, timeouts, created, replaced, retired,
+// discarded, failed_creations, last_error.
+PROCÉDURE VerrouPoolStatistiques(nPool est un entier système) : chaîne
+nTaille est un entier système = 1024
+BOUCLE
+	bufSortie est un Buffer = Répète(Caract(0), nTaille)
+	nRes est un entier système = API("verrou", "verrou_pool_stats", nPool, &bufSortie, Taille(bufSortie))
+	SI nRes >= 0 ALORS RENVOYER VerrouInterneLit(bufSortie, nRes)
+	SI nRes <> VERROU_E_BUFFER_TOO_SMALL ALORS VerrouInterneErreur(nRes, "verrou_pool_stats")
+	nTaille = API("verrou", "verrou_last_required_size")
+FIN
+
+// Les connexions encore empruntées sont fermées quand elles sont rendues.
+PROCÉDURE VerrouPoolFerme(nPool est un entier système)
+VerrouInterneContrôle(API("verrou", "verrou_pool_close", nPool), "verrou_pool_close")
 
 // ---- mots de passe ------------------------------------------------------------------------
 

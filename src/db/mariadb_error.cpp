@@ -73,6 +73,20 @@ Error diagnose_tcp(const Profile& p, const std::string& m) {
     return Error(Code::NetworkUnreachable, "cannot reach " + endpoint(p) + " (it answers now; intermittent network?): " + m);
 }
 
+/// libmariadb says a read or the handshake timed out only in its text: "system error: 110"
+/// (ETIMEDOUT), "10060" on Windows (WSAETIMEDOUT), or OpenSSL's "Connection timed out".
+bool timed_out(std::string_view m) {
+    return contains(m, "system error: 110") || contains(m, "system error: 10060") || contains(m, "timed out (110)") ||
+           contains(m, "Connection timed out");
+}
+
+/// The server accepted the TCP connection but did not go on in time (frozen, overloaded, or a
+/// firewall dropping packets): the same code as a timed-out TCP connect.
+Error greeting_timeout(const Profile& p, const ConnectFailure& f) {
+    return Error(Code::NetworkTimeout, "the server at " + endpoint(p) + " accepted the connection but did not answer in time (connect_timeout " +
+                                           std::to_string(p.connect_timeout_seconds) + " s): " + f.mysql_message);
+}
+
 Error from_probe(const Profile& p, const ConnectFailure& f) {
     const auto probe = tls::probe_server(tls::probe_options_for(p));
     if (!probe.ok()) return Error(probe.failure, probe.message);
@@ -103,12 +117,14 @@ Error classify_connect_failure(const Profile& p, const ValidationReport& report,
                              "ssl_ca and require_secure_transport=ON");
             if (contains(m, "alert") && !contains(m, "protocol version") && !contains(m, "handshake failure"))
                 return certificate_rejected(p, report, f);
+            if (timed_out(m)) return greeting_timeout(p, f);
             return from_probe(p, f);
         case CR_SERVER_LOST:
         case CR_SERVER_LOST_EXTENDED:
         case CR_SERVER_GONE_ERROR:
             if (contains(m, "authentication") || contains(m, "authorization") || contains(m, "system error: 104"))
                 return certificate_rejected(p, report, f);
+            if (timed_out(m)) return greeting_timeout(p, f);
             if (contains(m, "handshake") || contains(m, "initial communication"))
                 return from_probe(p, f);
             return Error(Code::NetworkLost, "the connection to " + endpoint(p) + " was lost: " + m);

@@ -353,6 +353,22 @@ Json encode(const Connection& connection) {
             {"reconnects", connection.reconnects()}};
 }
 
+Json encode(const PoolStats& s) {
+    return {{"size", s.size},
+            {"idle", s.idle},
+            {"in_use", s.in_use},
+            {"waiting", s.waiting},
+            {"acquired", s.acquired},
+            {"waits", s.waits},
+            {"timeouts", s.timeouts},
+            {"created", s.created},
+            {"replaced", s.replaced},
+            {"retired", s.retired},
+            {"discarded", s.discarded},
+            {"failed_creations", s.failed_creations},
+            {"last_error", s.last_error.empty() ? Json(nullptr) : Json(text(s.last_error))}};
+}
+
 Json encode_cert_check(const ValidationReport& report, std::string_view environment) {
     const CheckStatus worst = report.worst_status();
     // Nagios codes, as `verrou cert check` exits; "status" uses the doctor's words.

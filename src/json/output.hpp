@@ -25,6 +25,7 @@
 #include "verrou/encryption.hpp"
 #include "verrou/login.hpp"
 #include "verrou/native_options.hpp"
+#include "verrou/pool.hpp"
 #include "verrou/profile.hpp"
 
 namespace verrou::json_output {
@@ -43,6 +44,8 @@ Json encode(const RewrapTableOptions& options, std::string_view current_key, con
 /// verrou_connection_info: the connection's info plus its state (transaction open, lost,
 /// reconnects).
 Json encode(const Connection& connection);
+/// verrou_pool_stats: what the pool holds now and its counters; last_error null until one.
+Json encode(const PoolStats& stats);
 /// verrou_cert_check: the verdict of a local certificate check, with its report.
 Json encode_cert_check(const ValidationReport& report, std::string_view environment);
 /// verrou_profile_describe: the profile and its certificate report.

@@ -449,7 +449,7 @@ std::string_view written_part(std::string_view dotted) noexcept {
     for (std::string_view prefix : {kLegacyPepper, kLegacy, std::string_view("hashing.peppers"),
                                     std::string_view("hashing"), std::string_view("encryption.keys"),
                                     std::string_view("encryption.index_keys"), std::string_view("encryption"),
-                                    std::string_view("login")}) {
+                                    std::string_view("login"), std::string_view("pool")}) {
         if (dotted.size() > prefix.size() + 1 && dotted.substr(0, prefix.size()) == prefix &&
             dotted[prefix.size()] == '.') {
             return dotted.substr(prefix.size() + 1);
@@ -500,7 +500,7 @@ const KeySpec* find_key(std::string_view dotted) {
 }
 
 bool is_section_prefix(std::string_view dotted) {
-    if (dotted == "hashing" || dotted == "hashing.peppers" || dotted == "login") return true;
+    if (dotted == "hashing" || dotted == "hashing.peppers" || dotted == "login" || dotted == "pool") return true;
     if (dotted == kLegacy || dotted == kLegacyPepper) return true;
     if (dotted == "encryption" || dotted == "encryption.keys" || dotted == "encryption.index_keys") return true;
     for (const IdSection& sec : kIdSections) {

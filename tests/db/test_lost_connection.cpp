@@ -208,6 +208,24 @@ TEST_CASE("lost connection: a frozen server is NETWORK_TIMEOUT within read_timeo
     CHECK_FALSE(r.lost());
 }
 
+TEST_CASE("lost connection: connecting to a frozen server is NETWORK_TIMEOUT within connect_timeout") {
+    PrivateServer server("connfreeze");
+    Profile p = server.profile();
+    p.connect_timeout_seconds = 2;
+    (void)Connection::open(p);  // the validation cache is warm: only the network is timed below
+    server.freeze();
+    const auto start = Clock::now();
+    const Error e = failure_of([&] { (void)Connection::open(p); });
+    const auto waited = Clock::now() - start;
+    server.thaw();
+    CHECK_MESSAGE(e.code() == Code::NetworkTimeout, e.what());
+    CHECK(e.layer() == Layer::Network);
+    CHECK(has(e, "did not answer in time"));
+    CHECK(waited >= std::chrono::milliseconds(1500));
+    CHECK(waited < std::chrono::seconds(20));  // connect_timeout (libmariadb and the probe), not forever
+    CHECK(Connection::open(p).query("SELECT 1").rows.size() == 1);
+}
+
 TEST_CASE("lost connection: reconnect = true connects again outside a transaction, never inside one") {
     PrivateServer server("lostreconnect");
     Profile p = server.profile();

@@ -1,6 +1,6 @@
 /* planted_leak.c — proves the memcheck judge can fail: one definite leak and one read past
  * the end of a heap block, in a file judge.py is told to treat as verrou's (CTest runs it
- * with VERROU_MEMCHECK_OURS pointing here and expects memcheck.sh to fail). */
+ * with VERROU_MEMCHECK_OURS_FILES naming this file and expects memcheck.sh to fail). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,9 +6,9 @@ capi/verrou.map, bindings/python/verrou.py and bindings/windev/verrou.wl must na
 same functions, and the library must export nothing else.
 
 Constants, three ways: the VERROU_E_* error codes, the VERROU_MISMATCH / MATCH /
-MATCH_REHASH verdicts and the VERROU_LOGIN_* verdicts and buffer size of include/verrou.h, the
+MATCH_REHASH verdicts, the VERROU_LOGIN_* verdicts and buffer size and VERROU_POOL_MAX_SIZE of include/verrou.h, the
 CONSTANTE block of bindings/windev/verrou.wl and ERROR_CODES / MISMATCH / MATCH / MATCH_REHASH /
-LOGIN_* of bindings/python/verrou.py must agree name for name and value for value (no name
+LOGIN_* / POOL_* of bindings/python/verrou.py must agree name for name and value for value (no name
 missing, none extra, none defined twice)."""
 import argparse
 import importlib.util
@@ -50,7 +50,7 @@ def header_constants(text):
     pairs = [("VERROU_E_" + n, int(v)) for n, v in
              re.findall(r"^\s*#\s*define\s+VERROU_E_(\w+)\s+\(?\s*(-?\d+)\s*\)?\s*$", text, re.M)]
     pairs += [("VERROU_" + n, int(v)) for n, v in
-              re.findall(r"^\s*#\s*define\s+VERROU_(MISMATCH|MATCH|MATCH_REHASH|LOGIN_\w+)\s+\(?\s*(-?\d+)\s*\)?",
+              re.findall(r"^\s*#\s*define\s+VERROU_(MISMATCH|MATCH|MATCH_REHASH|LOGIN_\w+|POOL_\w+)\s+\(?\s*(-?\d+)\s*\)?",
                          text, re.M)]
     return pairs
 
@@ -85,7 +85,7 @@ def python_constants(path):
         pairs.append(("ERROR_CODES (imported) differs from its literal", None))
     for n in ("MISMATCH", "MATCH", "MATCH_REHASH"):
         pairs.append(("VERROU_" + n, getattr(module, n, None)))
-    for n in sorted(a for a in vars(module) if a.startswith("LOGIN_")):
+    for n in sorted(a for a in vars(module) if a.startswith(("LOGIN_", "POOL_"))):
         pairs.append(("VERROU_" + n, getattr(module, n)))
     return pairs
 

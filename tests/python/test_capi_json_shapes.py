@@ -114,6 +114,14 @@ class TestShapes(LibTestCase):
             add("verrou_native_options", self.v.native_options(p))
             add("verrou_cert_check", self.v.cert_check(p))
             add("verrou_connection_info", self.v.connection_info(c))
+            pool = self.v.pool_open(p, 1)
+            try:
+                with self.v.pooled(pool) as pc:
+                    add("verrou_connection_info", self.v.connection_info(pc))  # a pooled one: the same shape
+                # last_error is a string once a connect failed; null is enough for the key check.
+                add("verrou_pool_stats", self.v.pool_stats(pool))
+            finally:
+                self.v.pool_close(pool)
             add("verrou_query", json.loads(self.v.query_json(c, "SELECT 1 AS one, 'a' AS two")))
             self.v.execute(c, "CREATE TABLE `%s` (`login` VARCHAR(100) PRIMARY KEY, `password_hash` VARCHAR(255) NULL)"
                            % users)

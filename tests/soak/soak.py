@@ -53,6 +53,9 @@ ALLOWED = {
     "verify": set(),
     "doctor": CHAOS_CODES,
     "cert_check": {"CERT_KEY_MISMATCH", "CERT_PARSE", "CERT_FILE_MISSING", "CERT_UNREADABLE"},
+    # one pool on the frozen server shared by every worker: a freeze longer than the acquire
+    # timeout leaves every connection busy or unopenable for a while
+    "pool": CHAOS_CODES | {"POOL_TIMEOUT"},
 }
 
 
@@ -107,6 +110,7 @@ class Soak:
         self.profile = os.path.join(self.work, "soak.json")
         self.secrets = self.load_secrets()
         self.calls_in_flight = {}
+        self.pool = None                          # verrou_pool_open on the frozen server, shared
 
     # ---- secrets: nothing of them may appear anywhere ------------------------------------
     def load_secrets(self):
@@ -211,7 +215,7 @@ class Soak:
         profile = hasher = conn = None
         stored = None
         ops = ["query"] * 6 + ["connect"] * 2 + ["transaction"] + ["hash"] + ["verify"] * 2 + ["reload"] * 2 + \
-              ["doctor"] + ["cert_check"]
+              ["doctor"] + ["cert_check"] + ["pool"] * 3
 
         def reload():
             nonlocal profile
@@ -259,6 +263,19 @@ class Soak:
                         v.begin(conn)
                         v.query(conn, "SELECT COUNT(*) FROM customers")
                         v.rollback(conn)
+                    self.record(op, "ok")
+                elif op == "pool":
+                    c = v.pool_acquire(self.pool, 4000)
+                    try:
+                        r = v.query(c, "SELECT ? AS n, name FROM customers WHERE id = ?", [i, 1 + rnd.randrange(3)])
+                        if r["rows"][0][0] != i:
+                            self.fail(op, "wrong row: %r" % (r["rows"],))
+                        if rnd.random() < 0.3:  # leave session state behind: the release must reset it
+                            v.execute(c, "SET @soak_worker = ?", [i])
+                        elif v.query(c, "SELECT @soak_worker")["rows"] != [[None]]:
+                            self.fail(op, "a borrowed connection kept another borrower's session variable")
+                    finally:
+                        v.pool_release(c)
                     self.record(op, "ok")
                 elif op == "hash":
                     s = v.hash(hasher, "pw %d %d" % (i, rnd.randrange(1000)))
@@ -354,6 +371,9 @@ class Soak:
         self.serve("soakkilled")
         self.issue_alt_client_cert()
         self.write_profile()
+        p = self.v.profile_open(self.profile, "frozen")
+        self.pool = self.v.pool_open(p, 4)
+        self.v.profile_close(p)
         start = now()
         self.deadline = start + self.args.duration  # the setup (servers, certificate) is not counted
         threads = [threading.Thread(target=self.worker, args=(i,), name="worker-%d" % i)
@@ -379,6 +399,11 @@ class Soak:
             t.join(120)
             if t.is_alive():
                 self.fail("hang", "%s did not finish (last call: %s)" % (t.name, self.calls_in_flight))
+        self.pool_stats = self.v.pool_stats(self.pool)
+        self.check_secret_free("pool stats", json.dumps(self.pool_stats))
+        if self.pool_stats["in_use"] != 0:
+            self.fail("pool", "connections still borrowed after every worker stopped: %r" % self.pool_stats)
+        self.v.pool_close(self.pool)
         return self.judge(now() - start)
 
     def judge(self, elapsed):
@@ -409,13 +434,14 @@ class Soak:
             by_op[op][outcome] = n
         summary = {"duration_s": round(elapsed, 1), "threads": self.args.threads, "operations": by_op,
                    "total_calls": sum(self.counts.values()), "chaos": dict(self.chaos_log),
-                   "growth": growth, "failures": self.failures, "error_examples": self.examples, "samples": s}
+                   "growth": growth, "pool": getattr(self, "pool_stats", None), "failures": self.failures,
+                   "error_examples": self.examples, "samples": s}
         text = json.dumps(summary, indent=1, ensure_ascii=False)
         self.check_secret_free("summary", text)
         with open(os.path.join(self.out, "summary.json"), "w") as f:
             f.write(text)
         print(json.dumps({k: summary[k] for k in ("duration_s", "threads", "total_calls", "operations", "chaos", "growth",
-                                                  "error_examples")},
+                                                  "pool", "error_examples")},
                          indent=1, ensure_ascii=False))
         if self.failures:
             print("soak: FAILED (%d):" % len(self.failures))
