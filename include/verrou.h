@@ -127,6 +127,8 @@ typedef intptr_t verrou_int;
 #define VERROU_E_CERT_PERMISSIONS                 (-312)
 #define VERROU_E_CERT_CRL                         (-313)
 #define VERROU_E_CERT_REJECTED_BY_SERVER          (-314)
+#define VERROU_E_CERT_OCSP_UNAVAILABLE            (-315)
+#define VERROU_E_CERT_OCSP_INVALID                (-316)
 
 /* NETWORK (-400 .. -499): DNS, TCP */
 #define VERROU_E_NETWORK_DNS                      (-400)

@@ -63,6 +63,14 @@ struct ValidationReport {
 /// programming errors.
 ValidationReport validate_tls_material(const Profile& profile);
 
+/// validate_tls_material, plus the live revocation status of the certificate presented: the
+/// finding "ocsp" (docs/ocsp.md), when the profile's `ocsp` is not off and the certificate's
+/// Authority Information Access or `ocsp_url` names a responder — OK with the responder and the
+/// answer's validity window, FAILED when revoked (CERT_REVOKED) or, under ocsp = hard, when no
+/// valid answer can be had, else WARNING (ocsp_unavailable). What the doctor and
+/// `verrou cert check` run; connections check the server's certificate instead.
+ValidationReport validate_tls_material_online(const Profile& profile);
+
 /// The report as JSON (for `verrou doctor` and the C ABI): {"ok", "cert_path", "key_path",
 /// "using_next_certificate", "findings": [{"check", "status", "code", "code_name", "layer",
 /// "message"}], "ca": {...} | null, "client": {...} | null}. Never contains secret material.

@@ -27,6 +27,13 @@ class Policy;  // src/tls/policy.hpp: the parsed minimum version and ssl_cipher 
 enum class SslMode { VerifyIdentity, VerifyCa, Required };
 std::string_view ssl_mode_name(SslMode mode) noexcept;  // "VERIFY_IDENTITY", ...
 
+/// Revocation by OCSP (docs/ocsp.md). Auto (the key absent): Soft for a certificate that names a
+/// responder in its Authority Information Access (or when ocsp_url is set), else Off.
+/// Soft refuses a certificate reported revoked and warns when no answer can be had; Hard also
+/// refuses when no valid answer can be had.
+enum class OcspMode { Auto, Off, Soft, Hard };
+std::string_view ocsp_mode_name(OcspMode mode) noexcept;  // "auto", "off", "soft", "hard"
+
 /// TLS protocol versions as OpenSSL numbers them (TLS1_2_VERSION = 0x0303, 1.3 = 0x0304).
 enum class TlsVersion : int { Tls12 = 0x0303, Tls13 = 0x0304 };
 std::string_view tls_version_name(TlsVersion v) noexcept;  // "TLSv1.2", "TLSv1.3"
@@ -54,6 +61,7 @@ enum class WarningCode {
     ServerCertExpiring,    // server_cert_expiring: the server's certificate is inside the window
     Reconnected,           // reconnected: a lost connection was connected again (profile key reconnect)
     HostSkipped,           // host_skipped: a host of the list failed (network, TLS, not writable...) and the next was tried
+    OcspUnavailable,       // ocsp_unavailable: ocsp = soft and no valid OCSP answer could be had
 };
 std::string_view warning_name(WarningCode code) noexcept;
 /// A Warning identified by `code`.
@@ -87,6 +95,11 @@ struct TlsSettings {
     int expiry_warning_days = 30;
     std::string cert_next;            // ssl_cert_next (rollover), optional
     std::string key_next;             // ssl_key_next, optional
+    OcspMode ocsp = OcspMode::Auto;   // ocsp = off | soft | hard (absent: Auto)
+    std::string ocsp_url;             // ocsp_url: overrides the certificate's AIA responder, or ""
+    int ocsp_timeout_ms = 2000;       // ocsp_timeout_ms: the whole exchange with the responder
+    int ocsp_cache_seconds = 3600;    // ocsp_cache_seconds: how long a good answer is reused at most
+                                      // (never past its nextUpdate); 0 = never reused
     /// min_version and cipher as parsed by load_profile (checked once, applied by the connection
     /// and the probe). Used only while it still matches them: a Profile built or edited in code
     /// is parsed again when it connects.

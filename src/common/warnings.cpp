@@ -20,6 +20,7 @@ std::string_view warning_name(WarningCode code) noexcept {
         case WarningCode::ServerCertExpiring: return "server_cert_expiring";
         case WarningCode::Reconnected: return "reconnected";
         case WarningCode::HostSkipped: return "host_skipped";
+        case WarningCode::OcspUnavailable: return "ocsp_unavailable";
     }
     return "warning";
 }

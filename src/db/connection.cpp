@@ -12,6 +12,7 @@
 #include "db/peer_certificate.hpp"
 #include "db/session_error.hpp"
 #include "db/validation_cache.hpp"
+#include "ocsp/ocsp.hpp"
 #include "platform/path.hpp"
 #include "tls/policy.hpp"
 #include "tls/probe.hpp"
@@ -278,6 +279,7 @@ namespace {
 struct PreConnect {
     std::string pinned_sha1;  // "" when libmariadb verifies the identity itself
     tls::LibmariadbTls tls;
+    ocsp::ServerVerdict ocsp;  // the OCSP check of the server certificate (pin, warning)
 };
 
 /// Modes libmariadb cannot enforce by itself (CA-only verification, no verification, SHA-256
@@ -289,7 +291,17 @@ PreConnect probe_if_needed(const Profile& profile, const std::shared_ptr<const t
                            bool identity_by_libmariadb) {
     PreConnect pre;
     std::string probed_version;
-    if (!identity_by_libmariadb || policy->needs_probed_version()) {
+    if (profile.tls.ocsp != OcspMode::Off) {
+        // Revocation before authentication: the certificate checked is pinned below.
+        pre.ocsp = ocsp::check_server(profile, policy);
+        probed_version = pre.ocsp.probed_tls_version;
+    }
+    if (!pre.ocsp.pinned_sha1.empty() && (!identity_by_libmariadb || policy->needs_probed_version()) &&
+        (!pre.ocsp.probed_tls_version.empty() || !policy->needs_probed_version())) {
+        // The OCSP check's probe (or its remembered certificate) already verified the server as
+        // the profile demands: its pin serves both.
+        pre.pinned_sha1 = pre.ocsp.pinned_sha1;
+    } else if (!identity_by_libmariadb || policy->needs_probed_version()) {
         const auto probe = tls::probe_server(tls::probe_options_for(profile, policy));
         if (!probe.ok()) throw Error(probe.failure, probe.message);
         pre.pinned_sha1 = probe.leaf_sha1;
@@ -357,6 +369,10 @@ void apply_session_options(MYSQL* m, const Profile& profile, const ValidationRep
     set_option(m, MYSQL_OPT_SSL_ENFORCE, &on, "TLS enforcement");
     if (identity_by_libmariadb) {
         set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on, "server certificate verification");
+        // The certificate whose revocation status was checked, and no other, before the login.
+        if (!pre.ocsp.pinned_sha1.empty()) {
+            set_option(m, MARIADB_OPT_TLS_PEER_FP, pre.ocsp.pinned_sha1.c_str(), "server certificate pin");
+        }
     } else {
         set_option(m, MARIADB_OPT_TLS_PEER_FP, pre.pinned_sha1.c_str(), "server certificate pin");
     }
@@ -390,49 +406,70 @@ void connect_with_secrets(MYSQL* m, const Profile& profile, const ValidationRepo
 
 }  // namespace
 
+namespace {
+/// libmariadb refused the server's certificate because it is not the pinned one.
+bool pin_refused(MYSQL* m) {
+    const char* text = mysql_error(m);
+    return text != nullptr && (std::strstr(text, "ingerprint") != nullptr);
+}
+}  // namespace
+
 Connection Connection::open(const Profile& profile) {
-    // 1. Local checks: nothing leaves the machine when a setting or the material is wrong. The
-    //    policy was parsed by load_profile; a Profile built in code has it parsed here, so only
-    //    names OpenSSL accepted reach libmariadb and the probe.
-    const std::shared_ptr<const tls::Policy> policy = tls::policy_of(profile.tls);
-    const ValidationReport report = db::validate_cached(profile);
-    report.throw_if_failed();
+    // A second round only when the server presented another certificate than the one whose
+    // revocation status was checked earlier (renewed, or swapped): nothing was sent; check it.
+    for (bool recheck = false;; recheck = true) {
+        // 1. Local checks: nothing leaves the machine when a setting or the material is wrong. The
+        //    policy was parsed by load_profile; a Profile built in code has it parsed here, so only
+        //    names OpenSSL accepted reach libmariadb and the probe.
+        const std::shared_ptr<const tls::Policy> policy = tls::policy_of(profile.tls);
+        const ValidationReport report = db::validate_cached(profile);
+        report.throw_if_failed();
 
-    // 2. What libmariadb cannot check by itself, the probe checks first.
-    const bool identity_by_libmariadb =
-        profile.tls.mode == SslMode::VerifyIdentity && profile.tls.server_fingerprint.empty();
-    const PreConnect pre = probe_if_needed(profile, policy, identity_by_libmariadb);
+        // 2. What libmariadb cannot check by itself, the probe checks first.
+        const bool identity_by_libmariadb =
+            profile.tls.mode == SslMode::VerifyIdentity && profile.tls.server_fingerprint.empty();
+        const PreConnect pre = probe_if_needed(profile, policy, identity_by_libmariadb);
 
-    library_init_once();
-    auto impl = std::make_unique<Impl>();
-    impl->profile = profile;
-    impl->mysql.reset(mysql_init(nullptr));
-    if (!impl->mysql) throw Error(Code::OutOfMemory, "mysql_init failed");
-    MYSQL* m = impl->mysql.get();
+        library_init_once();
+        auto impl = std::make_unique<Impl>();
+        impl->profile = profile;
+        impl->mysql.reset(mysql_init(nullptr));
+        if (!impl->mysql) throw Error(Code::OutOfMemory, "mysql_init failed");
+        MYSQL* m = impl->mysql.get();
 
-    apply_session_options(m, profile, report, pre, identity_by_libmariadb);
-    connect_with_secrets(m, profile, report);
+        apply_session_options(m, profile, report, pre, identity_by_libmariadb);
+        try {
+            connect_with_secrets(m, profile, report);
+        } catch (const Error&) {
+            if (pre.ocsp.pin_from_cache && pin_refused(m)) {
+                ocsp::forget_server(profile);
+                if (!recheck) continue;
+            }
+            throw;
+        }
 
-    // 3. Never a plaintext session, never below the profile's minimum or outside its ciphers.
-    check_session(m, profile, *policy);
+        // 3. Never a plaintext session, never below the profile's minimum or outside its ciphers.
+        check_session(m, profile, *policy);
 
-    ConnectionInfo& info = impl->info;
-    info.host = profile.host;
-    info.port = profile.port;
-    info.user = profile.user;
-    info.server_version = mysql_get_server_info(m);
-    const char* version_name = nullptr;
-    mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION, &version_name);
-    info.tls_version = version_name ? version_name : "";
-    info.cipher = mysql_get_ssl_cipher(m);
-    info.ssl_mode = ssl_mode_name(profile.tls.mode);
-    info.client_certificate = report.client;
-    info.using_next_certificate = report.using_next_certificate;
-    info.server_certificate = db::peer_certificate(m);
-    info.warnings = profile.warnings;
-    for (auto& w : report.warnings()) info.warnings.push_back(std::move(w));
-    if (auto w = server_expiry_warning(info.server_certificate, profile)) info.warnings.push_back(std::move(*w));
-    return Connection(std::move(impl));
+        ConnectionInfo& info = impl->info;
+        info.host = profile.host;
+        info.port = profile.port;
+        info.user = profile.user;
+        info.server_version = mysql_get_server_info(m);
+        const char* version_name = nullptr;
+        mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION, &version_name);
+        info.tls_version = version_name ? version_name : "";
+        info.cipher = mysql_get_ssl_cipher(m);
+        info.ssl_mode = ssl_mode_name(profile.tls.mode);
+        info.client_certificate = report.client;
+        info.using_next_certificate = report.using_next_certificate;
+        info.server_certificate = db::peer_certificate(m);
+        info.warnings = profile.warnings;
+        for (auto& w : report.warnings()) info.warnings.push_back(std::move(w));
+        if (auto w = server_expiry_warning(info.server_certificate, profile)) info.warnings.push_back(std::move(*w));
+        if (pre.ocsp.warning) info.warnings.push_back(*pre.ocsp.warning);
+        return Connection(std::move(impl));
+    }
 }
 
 const ConnectionInfo& Connection::info() const noexcept {

@@ -118,8 +118,14 @@ bool is_interrupted([[maybe_unused]] int e) {
 }  // namespace
 
 TcpSocket TcpSocket::connect(const std::string& host, std::uint16_t port, int timeout_seconds) {
+    return connect_within(host, port, std::chrono::seconds(timeout_seconds > 0 ? timeout_seconds : 0),
+                          std::to_string(timeout_seconds) + " s (connect_timeout)");
+}
+
+TcpSocket TcpSocket::connect_within(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
+                                    const std::string& timeout_text) {
     // The one deadline: connecting to every address in turn, then everything done on the socket.
-    const auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds > 0 ? timeout_seconds : 0);
+    const auto deadline = Clock::now() + (timeout.count() > 0 ? timeout : std::chrono::milliseconds(0));
     platform::start_sockets();
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -136,8 +142,7 @@ TcpSocket TcpSocket::connect(const std::string& host, std::uint16_t port, int ti
     for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
         const std::string where = address_text(ai->ai_addr) + ":" + service;
         const std::string timed_out = "TCP connection to " + host + " (" + where + ") timed out after " +
-                                      std::to_string(timeout_seconds) +
-                                      " s (connect_timeout; firewall, wrong port, or host down)";
+                                      timeout_text + " (firewall, wrong port, or host down)";
         if (remaining_ms(deadline) == 0) {
             if (last_message.empty()) {
                 last_code = Code::NetworkTimeout;
@@ -177,22 +182,22 @@ TcpSocket TcpSocket::connect(const std::string& host, std::uint16_t port, int ti
             }
             continue;
         }
-        return TcpSocket(s, host, where, deadline, timeout_seconds);
+        return TcpSocket(s, host, where, deadline, timeout_text);
     }
     if (last_message.empty()) last_message = "no usable address for host '" + host + "'";
     throw Error(last_code, last_message);
 }
 
 TcpSocket::TcpSocket(socket_t fd, std::string host, std::string peer, Clock::time_point deadline,
-                     int timeout_seconds)
-    : fd_(fd), host_(std::move(host)), peer_(std::move(peer)), deadline_(deadline), timeout_seconds_(timeout_seconds) {}
+                     std::string timeout_text)
+    : fd_(fd), host_(std::move(host)), peer_(std::move(peer)), deadline_(deadline), timeout_text_(std::move(timeout_text)) {}
 
 TcpSocket::TcpSocket(TcpSocket&& other) noexcept
     : fd_(other.fd_),
       host_(std::move(other.host_)),
       peer_(std::move(other.peer_)),
       deadline_(other.deadline_),
-      timeout_seconds_(other.timeout_seconds_),
+      timeout_text_(std::move(other.timeout_text_)),
       phase_(other.phase_),
       failure_code_(other.failure_code_),
       failure_message_(std::move(other.failure_message_)) {
@@ -206,7 +211,7 @@ TcpSocket& TcpSocket::operator=(TcpSocket&& other) noexcept {
         host_ = std::move(other.host_);
         peer_ = std::move(other.peer_);
         deadline_ = other.deadline_;
-        timeout_seconds_ = other.timeout_seconds_;
+        timeout_text_ = std::move(other.timeout_text_);
         phase_ = other.phase_;
         failure_code_ = other.failure_code_;
         failure_message_ = std::move(other.failure_message_);
@@ -240,7 +245,7 @@ bool TcpSocket::wait_ready(short events) noexcept {
         if (ms == 0) {
             try {
                 fail(Code::NetworkTimeout, "the exchange with " + where() + " did not finish within " +
-                                               std::to_string(timeout_seconds_) + " s (connect_timeout): timed out " +
+                                               timeout_text_ + ": timed out " +
                                                phase_ + "; the server accepts connections but answers too slowly "
                                                         "or not at all");
             } catch (...) {

@@ -41,6 +41,10 @@ public:
     /// `timeout_seconds` from now — the deadline of everything done on the socket afterwards.
     /// Throws Error(NETWORK_DNS | NETWORK_REFUSED | NETWORK_TIMEOUT | NETWORK_UNREACHABLE).
     static TcpSocket connect(const std::string& host, std::uint16_t port, int timeout_seconds);
+    /// The same with a deadline in milliseconds; `timeout_text` names it in messages
+    /// ("2000 ms (ocsp_timeout_ms)").
+    static TcpSocket connect_within(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
+                                    const std::string& timeout_text);
 
     TcpSocket(TcpSocket&& other) noexcept;
     TcpSocket& operator=(TcpSocket&& other) noexcept;
@@ -50,7 +54,6 @@ public:
 
     socket_t native() const noexcept { return fd_; }
     const std::string& peer_address() const noexcept { return peer_; }
-    int timeout_seconds() const noexcept { return timeout_seconds_; }
 
     /// What the exchange is doing now, for failure messages ("timed out <phase>", "closed the
     /// connection <phase>"): "while waiting for the MariaDB greeting", "in the TLS handshake"...
@@ -75,7 +78,7 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
-    TcpSocket(socket_t fd, std::string host, std::string peer, Clock::time_point deadline, int timeout_seconds);
+    TcpSocket(socket_t fd, std::string host, std::string peer, Clock::time_point deadline, std::string timeout_text);
 
     /// Waits until the socket is ready for `events` (POLLIN/POLLOUT) or the deadline passes
     /// (then records the timeout and returns false).
@@ -87,7 +90,7 @@ private:
     std::string host_;
     std::string peer_;
     Clock::time_point deadline_{};
-    int timeout_seconds_ = 0;
+    std::string timeout_text_;  // "10 s (connect_timeout)"
     const char* phase_ = "after connecting";
     Code failure_code_ = Code::Ok;
     std::string failure_message_;

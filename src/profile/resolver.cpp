@@ -400,11 +400,42 @@ struct Resolver {
         tls.server_fingerprint = fingerprint("server_fingerprint");
         tls.strict_permissions = boolean("strict_permissions", false);
         tls.expiry_warning_days = integer("expiry_warning_days", 30);
+        if (const Value* v = find("ocsp")) {
+            const std::string s = upper(resolve_text(tree, *v, "ocsp", KeyType::Text));
+            if (s == "OFF") tls.ocsp = OcspMode::Off;
+            else if (s == "SOFT") tls.ocsp = OcspMode::Soft;
+            else if (s == "HARD") tls.ocsp = OcspMode::Hard;
+            else {
+                fail(Code::ConfigInvalidValue, *v, "ocsp",
+                     "'" + as_text(v->text) + "' is not accepted; write off, soft or hard (absent: soft when the "
+                     "certificate names an OCSP responder, else off)");
+            }
+        }
+        if (const Value* v = find("ocsp_url")) {
+            tls.ocsp_url = resolve_text(tree, *v, "ocsp_url", KeyType::Text);
+            if (tls.ocsp_url.rfind("http://", 0) != 0) {
+                fail(Code::ConfigInvalidValue, *v, "ocsp_url",
+                     "'" + as_text(v->text) + "' is not an http:// URL (OCSP is spoken over plain HTTP; the "
+                     "answer itself is signed)");
+            }
+        }
+        tls.ocsp_timeout_ms = integer("ocsp_timeout_ms", 2000);
+        tls.ocsp_cache_seconds = integer("ocsp_cache_seconds", 3600);
     }
 };
 
 }  // namespace
 }  // namespace profile_detail
+
+std::string_view ocsp_mode_name(OcspMode mode) noexcept {
+    switch (mode) {
+        case OcspMode::Off: return "off";
+        case OcspMode::Soft: return "soft";
+        case OcspMode::Hard: return "hard";
+        case OcspMode::Auto: break;
+    }
+    return "auto";
+}
 
 std::string_view ssl_mode_name(SslMode mode) noexcept {
     switch (mode) {

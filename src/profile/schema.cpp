@@ -17,7 +17,7 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 91> kKeys{{
+constexpr std::array<KeySpec, 95> kKeys{{
     {"host", KeyType::HostList},  // one server or a list (docs/clusters.md)
     {"host_order", KeyType::Text},  // in_order | random
     {"target", KeyType::Text},      // any | writable | read_only
@@ -50,6 +50,10 @@ constexpr std::array<KeySpec, 91> kKeys{{
     {"strict_permissions", KeyType::Bool},
     {"ssl_cert_next", KeyType::Path},
     {"ssl_key_next", KeyType::Path},
+    {"ocsp", KeyType::Text},  // off | soft | hard
+    {"ocsp_url", KeyType::Text},
+    {"ocsp_timeout_ms", KeyType::Integer, 1, 60000},
+    {"ocsp_cache_seconds", KeyType::Integer, 0, 604800},
     {"hashing.algorithm", KeyType::Text},
     {"hashing.argon2_memory_kib", KeyType::Integer, 1, u32max},
     {"hashing.argon2_iterations", KeyType::Integer, 1, u32max},

@@ -372,6 +372,17 @@ void judge_peer(SSL* ssl, const ProbeOptions& opt, const Policy& policy, ProbeRe
     if (r.server_chain.empty()) r.server_chain.push_back(sanitized(describe(leaf.get())));
 
     const long verdict = SSL_get_verify_result(ssl);
+    if (verdict == X509_V_OK && opt.mode != SslMode::Required) {
+        if (STACK_OF(X509)* verified = SSL_get0_verified_chain(ssl)) {
+            for (int i = 0; i < sk_X509_num(verified); ++i) {
+                unsigned char* der = nullptr;
+                const int len = i2d_X509(sk_X509_value(verified, i), &der);
+                if (len <= 0) break;
+                r.verified_chain_der.emplace_back(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+                OPENSSL_free(der);
+            }
+        }
+    }
     if (opt.mode != SslMode::Required && verdict != X509_V_OK) {
         classify_verify_failure(verdict, opt, r);
     } else if (!opt.server_fingerprint.empty() &&

@@ -53,6 +53,8 @@ struct ProbeResult {
     std::string cipher;
     std::vector<CertificateInfo> server_chain;  // leaf first
     std::string leaf_sha1;                // for libmariadb's MARIADB_OPT_TLS_PEER_FP
+    std::vector<std::string> verified_chain_der;  // DER, leaf first up to the profile's CA, when
+                                                  // verification passed (OCSP names the issuer)
     std::string verify_error;             // OpenSSL's verification text when it failed
     Code failure = Code::Ok;
     std::string message;                  // plain words for the failure ("" when Ok)

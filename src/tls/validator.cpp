@@ -279,6 +279,7 @@ WarningCode warning_code(const CheckFinding& f) {
     if (f.check == "ca") return f.code == Code::CertExpired ? WarningCode::CaExpiring : WarningCode::CaNotACa;
     if (f.check == "permissions") return WarningCode::KeyPermissions;
     if (f.check == "crl") return WarningCode::CrlStale;
+    if (f.check == "ocsp") return WarningCode::OcspUnavailable;
     if (f.check == "rollover") return WarningCode::RolloverNextUnusable;
     if (f.check == "files") return WarningCode::NoClientCertificate;
     return WarningCode::CertExpiring;  // "validity"

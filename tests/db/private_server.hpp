@@ -15,10 +15,13 @@ namespace verrou::test {
 class PrivateServer {
 public:
     /// `name`: [a-z0-9]{1,16}, unique among the tests that may run at the same time.
-    explicit PrivateServer(std::string name) : name_(std::move(name)) {
+    /// `cert` / `key`: the server's certificate and key (default: the bed's dev/server).
+    explicit PrivateServer(std::string name, const std::string& cert = {}, const std::string& key = {})
+        : name_(std::move(name)) {
         const auto& bed = Testbed::get();
         const std::string out = run("serve " + quote(bed.dir()) + " " + name_ + " " + quote(bed.pki("dev/ca.crt")) +
-                                    " " + quote(bed.pki("dev/server.crt")) + " " + quote(bed.pki("dev/server.key")));
+                                    " " + quote(cert.empty() ? bed.pki("dev/server.crt") : cert) + " " +
+                                    quote(key.empty() ? bed.pki("dev/server.key") : key));
         // serve prints the port last.
         std::string last = out;
         while (!last.empty() && last.back() == '\n') last.pop_back();
@@ -44,11 +47,19 @@ public:
     void freeze() { fault("freeze"); }    // SIGSTOP
     void thaw() { fault("thaw"); }        // SIGCONT
     void restart() { fault("restart"); }  // SIGKILL if running, then start again on the same port
+    /// Runs `statements` as root over the server's socket; its tab-separated output.
+    std::string root_sql(const std::string& statements) {
+        return run("sql " + quote(Testbed::get().dir()) + " " + name_ + " " + quote(statements));
+    }
 
 private:
     void fault(const std::string& op) { run(op + " " + quote(Testbed::get().dir()) + " " + name_); }
 
-    static std::string quote(const std::string& s) { return "'" + s + "'"; }
+    static std::string quote(const std::string& s) {
+        std::string out = "'";
+        for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return out + "'";
+    }
 
     static std::string run(const std::string& args) {
         const std::string cmd = "bash '" VERROU_SOURCE_DIR "/tests/testbed/testbed.sh' " + args + " 2>&1";

@@ -51,6 +51,10 @@ extendedKeyUsage = clientAuth
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
+[ ocsp_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, OCSPSigning
 EOF
   ec_key "$d/ca.key"
   openssl req -new -x509 -key "$d/ca.key" -out "$d/ca.crt" -days 3650 -sha256 \
@@ -104,6 +108,13 @@ issue dev revoked app_user-dev client
 issue dev encrypted app_user-dev client
 issue dev loose app_user-dev client
 issue dev next app_user-dev client "$(date_utc '-1 hour')" "$(date_utc '+730 days')"  # rollover: the renewed certificate
+
+# OCSP (docs/ocsp.md): the dev CA's delegated responder (OCSP-signing EKU), a responder of the
+# same name from the foreign CA (an answer signed by an unrelated key), and a second server
+# certificate for localhost (a certificate swapped between the check and the connect).
+issue dev ocsp-responder "verrou test OCSP responder dev" ocsp
+issue foreign ocsp-responder "verrou test OCSP responder dev" ocsp
+issue dev server-alt localhost server - - "DNS:localhost,IP:127.0.0.1"
 
 # The revoked certificate goes on the dev CA's CRL (the strict server loads it).
 openssl ca -batch -config "$pki/dev/ca.cnf" -revoke "$pki/dev/revoked.crt" -crl_reason keyCompromise 2>/dev/null

@@ -10,6 +10,8 @@
 #                            require_secure_transport) with the given material — e.g. what
 #                            `verrou pki` issued — run SQL as root, print its port
 #   testbed.sh stop DIR NAME stop that one server
+#   testbed.sh sql DIR NAME STATEMENTS
+#                            run STATEMENTS as root on a server started by serve
 #   testbed.sh crash|freeze|thaw|restart DIR NAME
 #                            faults for one server started by `serve` (never the bed's shared
 #                            ones: tests run in parallel): SIGKILL, SIGSTOP, SIGCONT, and start
@@ -235,6 +237,12 @@ case $cmd in
     stop_servers "$name"
     rm -rf "${servers_dir:?}/$name"
     ;;
+  sql)
+    # sql DIR NAME STATEMENTS: run as root on a server started by serve (tab-separated output)
+    name=${3:?usage: testbed.sh sql DIR NAME STATEMENTS}; statements=${4:?statements}
+    for n in "${SERVERS[@]}"; do [ "$n" != "$name" ] || { echo "testbed: '$name' is shared by the other tests; sql on a server started by serve" >&2; exit 2; }; done
+    mariadb --no-defaults --socket="$sock_dir/$name.sock" -uroot -N -B -e "$statements"
+    ;;
   crash|freeze|thaw|restart)
     name=${3:?usage: testbed.sh $cmd DIR NAME}
     for n in "${SERVERS[@]}"; do [ "$n" != "$name" ] || { echo "testbed: '$name' is shared by the other tests; $cmd a server started by serve" >&2; exit 2; }; done
@@ -254,5 +262,5 @@ case $cmd in
     esac
     ;;
   *)
-    echo "usage: testbed.sh up|down|selftest|status|serve|stop|crash|freeze|thaw|restart DIR ..." >&2; exit 2 ;;
+    echo "usage: testbed.sh up|down|selftest|status|serve|stop|sql|crash|freeze|thaw|restart DIR ..." >&2; exit 2 ;;
 esac

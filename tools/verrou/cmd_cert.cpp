@@ -17,7 +17,8 @@ constexpr const char* kHelp = R"(usage: verrou cert inspect FILE
   inspect  print subject, issuer, SAN, validity, days left, SHA-256 fingerprint and serial
            of the first certificate of a PEM file. Exit 0, or 3 when it cannot be read.
   check    monitoring check of the profile's certificates (CA, client, next for rollover),
-           local only, no network. The first line is Nagios plugin output.
+           local, plus the client certificate's OCSP status when the certificate or
+           ocsp_url names a responder (ocsp, docs/ocsp.md). The first line is Nagios plugin output.
            Exit 0 OK, 1 WARNING (a certificate inside expiry_warning_days, or another
            warning finding), 2 CRITICAL (expired, not yet valid, invalid chain, key...),
            3 UNKNOWN (profile unreadable).
@@ -59,7 +60,7 @@ int check(const Args& args) {
         std::cout << "CERT UNKNOWN - [" << code_name(e.code()) << "] " << e.message() << "\n";
         return kUnknown;
     }
-    const ValidationReport r = validate_tls_material(p);
+    const ValidationReport r = validate_tls_material_online(p);
     const CheckFinding* worst = r.first_failure();
     int code = worst ? kCritical : kOk;
     if (!worst) {
