@@ -26,7 +26,10 @@ class PrivateServer:
         self.port = int(out.strip().splitlines()[-1])
 
     def run(self, op: str, *args: str) -> str:
-        r = subprocess.run(["bash", TESTBED_SH, op, bed_dir(), self.name, *args],
+        # The sanitizer builds preload their runtime into python (tests/python/CMakeLists.txt):
+        # mariadbd must not inherit it (under TSan it cannot map its buffer pool).
+        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "TSAN_OPTIONS", "ASAN_OPTIONS")}
+        r = subprocess.run(["bash", TESTBED_SH, op, bed_dir(), self.name, *args], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
         if r.returncode != 0:
             raise RuntimeError("testbed.sh %s %s failed (exit %d):\n%s" % (op, self.name, r.returncode, r.stdout[-3000:]))
