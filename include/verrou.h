@@ -281,7 +281,7 @@ VERROU_API verrou_int VERROU_CALL verrou_disconnect(verrou_int connection);
 /** JSON of the open session: what was asked, what the server matched and negotiated, both
  * certificates (server_certificate null when libmariadb is not built on OpenSSL), warnings, and
  * its state: a transaction open, the session lost, how many times it reconnected (docs/errors.md).
- * @json verrou_connection_info {host, port, user, current_user, server_version, tls_version,
+ * @json verrou_connection_info {host, port, reached, user, current_user, server_version, tls_version,
  *   cipher, ssl_mode, client_certificate, server_certificate, using_next_certificate, warnings,
  *   in_transaction, lost, reconnects}
  * @json verrou_connection_info.client_certificate = certificate

@@ -41,8 +41,9 @@ struct ResultSet {
 };
 
 struct ConnectionInfo {
-    std::string host;
+    std::string host;              // the host connected (one of the profile's list)
     std::uint16_t port = 0;
+    std::string reached;           // the same as "host:port" ("[::1]:3308" for IPv6)
     std::string user;
     std::string current_user;      // CURRENT_USER(): the account the server matched
     std::string server_version;
@@ -62,6 +63,10 @@ struct ConnectionInfo {
 class Connection {
 public:
     /// Validates, connects, checks. Throws verrou::Error; never returns a plaintext session.
+    /// A profile listing several hosts (or a target) searches them (docs/clusters.md): a host
+    /// failing at the network, TLS or server layer is skipped (warning host_skipped), an
+    /// authentication or local failure stops the search, and NO_USABLE_HOST lists every host's
+    /// cause when none could be used within failover_timeout_seconds.
     static Connection open(const Profile& profile);
 
     Connection(Connection&&) noexcept;
@@ -102,6 +107,8 @@ public:
 private:
     struct Impl;
     explicit Connection(std::unique_ptr<Impl> impl);
+    /// One host: profile.host:profile.port (what open() did before host lists).
+    static Connection open_host(const Profile& profile);
     std::unique_ptr<Impl> impl_;
 };
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "cluster/search.hpp"
 #include "db/mariadb_error.hpp"
 #include "db/peer_certificate.hpp"
 #include "db/session_error.hpp"
@@ -415,6 +416,16 @@ bool pin_refused(MYSQL* m) {
 }  // namespace
 
 Connection Connection::open(const Profile& profile) {
+    if (!cluster::needs_search(profile)) return open_host(profile);
+    cluster::Found found = cluster::search(profile, [](const Profile& one) { return open_host(one); });
+    Impl& impl = *found.connection.impl_;
+    impl.profile = profile;  // a reconnect searches the whole list again
+    impl.calls = 0;          // the search's own checks are not the caller's use of the session
+    for (Warning& w : found.skipped) impl.info.warnings.push_back(std::move(w));
+    return std::move(found.connection);
+}
+
+Connection Connection::open_host(const Profile& profile) {
     // A second round only when the server presented another certificate than the one whose
     // revocation status was checked earlier (renewed, or swapped): nothing was sent; check it.
     for (bool recheck = false;; recheck = true) {
@@ -454,6 +465,7 @@ Connection Connection::open(const Profile& profile) {
         ConnectionInfo& info = impl->info;
         info.host = profile.host;
         info.port = profile.port;
+        info.reached = HostPort{profile.host, profile.port}.text();
         info.user = profile.user;
         info.server_version = mysql_get_server_info(m);
         const char* version_name = nullptr;

@@ -338,6 +338,7 @@ Json encode(const Connection& connection) {
     const ConnectionInfo& i = connection.info();
     return {{"host", i.host},
             {"port", i.port},
+            {"reached", i.reached},
             {"user", i.user},
             {"current_user", i.current_user},
             {"server_version", i.server_version},

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts a throwaway test bed and its Galera cluster, runs bench_failover, stops everything.
+# Usage: bench/run-failover.sh [BUILD_DIR] [RUNS]   (BUILD_DIR: a Release build, default build-bench)
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-$repo/build-bench}
+runs=${2:-5}
+bed=$(mktemp -d /tmp/verrou-bench.XXXXXX)
+trap 'bash "$repo/tests/testbed/testbed.sh" down "$bed" > /dev/null 2>&1; rm -rf "$bed"' EXIT
+bash "$repo/tests/testbed/testbed.sh" up "$bed" > /dev/null
+bash "$repo/tests/testbed/cluster.sh" up "$bed" 3
+"$build/bench/bench_failover" "$bed" "$runs"

@@ -1,0 +1,149 @@
+#include "cluster/search.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "verrou/error.hpp"
+
+namespace verrou::cluster {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Network, TLS and server-side failures are the host's own: the next one may work. Everything
+/// else (auth, configuration, secrets, local certificate material, the environment guard, a
+/// client certificate the server refused) would fail the same on every host.
+bool skippable(const Error& e) noexcept {
+    switch (e.layer()) {
+        case Layer::Network:
+        case Layer::Tls:
+            return true;
+        case Layer::Server:
+            return true;
+        default:
+            return false;
+    }
+}
+
+struct Outcome {
+    HostPort host;
+    std::string layer;  // "NETWORK", "TLS", "SERVER", or "" when not tried
+    std::string cause;
+};
+
+std::string value_of(const ResultSet& rs, std::string_view name) {
+    for (const auto& row : rs.rows) {
+        if (row.size() < 2 || !row[0] || !row[1]) continue;
+        std::string n = *row[0];
+        std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (n == name) return *row[1];
+    }
+    return {};
+}
+
+bool on(const std::string& v) { return v == "ON" || v == "1" || v == "on"; }
+
+}  // namespace
+
+bool needs_search(const Profile& profile) noexcept {
+    return profile.hosts.size() > 1 || profile.target != Target::Any;
+}
+
+std::vector<HostPort> search_order(const Profile& profile) {
+    std::vector<HostPort> hosts = profile.hosts;
+    if (hosts.empty()) hosts.push_back(HostPort{profile.host, profile.port});
+    if (profile.host_order == HostOrder::Random && hosts.size() > 1) {
+        thread_local std::mt19937 rng{std::random_device{}()};
+        std::shuffle(hosts.begin(), hosts.end(), rng);
+    }
+    return hosts;
+}
+
+std::optional<std::string> unusable_because(Connection& connection, Target target) {
+    try {
+        const ResultSet vars = connection.query(
+            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'innodb_read_only', 'wsrep_on')");
+        const bool read_only = on(value_of(vars, "read_only"));
+        const bool innodb_read_only = on(value_of(vars, "innodb_read_only"));
+        if (on(value_of(vars, "wsrep_on"))) {
+            const ResultSet status = connection.query(
+                "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment', 'wsrep_cluster_status')");
+            const std::string state = value_of(status, "wsrep_local_state_comment");
+            const std::string cluster = value_of(status, "wsrep_cluster_status");
+            if (cluster != "Primary") {
+                return "Galera node not in the primary component (wsrep_cluster_status = " +
+                       (cluster.empty() ? std::string("unknown") : cluster) + ")";
+            }
+            if (state != "Synced") {
+                return "Galera node not synced (wsrep_local_state_comment = " +
+                       (state.empty() ? std::string("unknown") : state) + ")";
+            }
+        }
+        if (target == Target::Writable && (read_only || innodb_read_only)) {
+            return std::string("not writable (") + (read_only ? "@@read_only = ON" : "@@innodb_read_only = ON") +
+                   "; target = writable)";
+        }
+        if (target == Target::ReadOnly && !read_only && !innodb_read_only) {
+            return std::string("not read-only (@@read_only = OFF; target = read_only)");
+        }
+        return std::nullopt;
+    } catch (const Error& e) {
+        return "the check of its state failed: " + std::string(code_name(e.code())) + ": " + e.what();
+    }
+}
+
+Found search(const Profile& profile, const OpenOne& open_one) {
+    const std::vector<HostPort> order = search_order(profile);
+    const auto started = Clock::now();
+    const auto deadline = started + std::chrono::seconds(profile.failover_timeout_seconds);
+    std::vector<Outcome> outcomes;
+    std::vector<Warning> skipped;
+    for (const HostPort& host : order) {
+        const auto left = std::chrono::duration<double>(deadline - Clock::now()).count();
+        if (left <= 0) {
+            outcomes.push_back({host, "", "not tried: failover_timeout_seconds (" +
+                                              std::to_string(profile.failover_timeout_seconds) + ") reached"});
+            continue;
+        }
+        Profile one = profile;
+        one.host = host.host;
+        one.port = host.port;
+        one.hosts = {host};
+        // libmariadb may wait connect_timeout twice for an unanswering server (a frozen node:
+        // measured 2x on the Galera bed), so an attempt gets at most half of what is left.
+        one.connect_timeout_seconds =
+            std::max(1, std::min(profile.connect_timeout_seconds, static_cast<int>(std::floor(left / 2))));
+        std::string layer;
+        std::string cause;
+        try {
+            Connection c = open_one(one);
+            std::optional<std::string> why = unusable_because(c, profile.target);
+            if (!why) return Found{std::move(c), host, std::move(skipped)};
+            layer = "SERVER";
+            cause = *why;
+        } catch (const Error& e) {
+            if (!skippable(e)) throw;
+            layer = std::string(layer_name(e.layer()));
+            cause = std::string(code_name(e.code())) + ": " + e.what();
+        }
+        skipped.push_back(make_warning(WarningCode::HostSkipped,
+                                       host.text() + " skipped (" + layer + "): " + cause));
+        outcomes.push_back({host, layer, std::move(cause)});
+    }
+    const auto elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    std::string msg = "no usable host for environment '" + profile.environment + "' (" +
+                      std::to_string(order.size()) + " tried in " + std::to_string(static_cast<int>(elapsed * 10) / 10) +
+                      "." + std::to_string(static_cast<int>(elapsed * 10) % 10) + " s; target = " +
+                      std::string(target_name(profile.target)) + ", failover_timeout_seconds = " +
+                      std::to_string(profile.failover_timeout_seconds) + ")";
+    for (const Outcome& o : outcomes) {
+        msg += "; " + o.host.text() + (o.layer.empty() ? "" : " [" + o.layer + "]") + ": " + o.cause;
+    }
+    throw Error(Code::NoUsableHost, msg);
+}
+
+}  // namespace verrou::cluster

@@ -1,0 +1,320 @@
+// Multi-host profiles against a real three-node Galera cluster (tests/testbed/cluster.sh):
+// the host search, targets, a node outside the primary component, a certificate for another
+// name, all hosts down within failover_timeout_seconds, and a killed node with a pool and an
+// in-flight statement, then its return. The binary starts the cluster once (about a minute)
+// and stops it at exit; every case leaves the three nodes Synced. One CTest test (label
+// cluster, RESOURCE_LOCK galera_cluster).
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db/bed_profile.hpp"
+#include "verrou/connection.hpp"
+#include "verrou/error.hpp"
+#include "verrou/pool.hpp"
+
+using namespace verrou;
+using verrou::test::bed_profile;
+using verrou::test::Testbed;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+int sh(const std::string& cmd) {
+    const int rc = std::system(cmd.c_str());
+    return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+/// The cluster, started by the first case that needs it, stopped when the binary exits.
+class ClusterBed {
+public:
+    static ClusterBed& get() {
+        static ClusterBed bed;
+        return bed;
+    }
+    HostPort node(int k) const {
+        return HostPort{env_.at("NODE" + std::to_string(k) + "_HOST"),
+                        static_cast<std::uint16_t>(std::stoi(env_.at("NODE" + std::to_string(k) + "_PORT")))};
+    }
+    void run(const std::string& args) const {
+        const int rc = sh("bash " VERROU_SOURCE_DIR "/tests/testbed/cluster.sh " + args);
+        if (rc != 0) throw std::runtime_error("cluster.sh " + args + " failed (" + std::to_string(rc) + ")");
+    }
+    void sql(int k, const std::string& statement) const {
+        run("sql " + dir_ + " " + std::to_string(k) + " \"" + statement + "\" > /dev/null");
+    }
+    void wait(int size) const { run("wait " + dir_ + " " + std::to_string(size)); }
+    const std::string& dir() const { return dir_; }
+
+    ~ClusterBed() { sh("bash " VERROU_SOURCE_DIR "/tests/testbed/cluster.sh down " + dir_ + " > /dev/null 2>&1"); }
+
+private:
+    ClusterBed() : dir_(Testbed::get().dir()) {
+        const auto t0 = Clock::now();
+        run("up " + dir_ + " 3");
+        MESSAGE("cluster up in " << std::chrono::duration<double>(Clock::now() - t0).count() << " s");
+        std::ifstream in(dir_ + "/cluster/cluster.env");
+        std::string line;
+        while (std::getline(in, line)) {
+            const auto eq = line.find('=');
+            if (eq != std::string::npos) env_[line.substr(0, eq)] = line.substr(eq + 1);
+        }
+    }
+    std::string dir_;
+    std::map<std::string, std::string> env_;
+};
+
+/// app_user over mTLS to the listed nodes (VERIFY_IDENTITY against each host's own name).
+Profile cluster_profile(const std::vector<HostPort>& hosts) {
+    Profile p = bed_profile();
+    p.hosts = hosts;
+    p.host = hosts.front().host;
+    p.port = hosts.front().port;
+    p.failover_timeout_seconds = 30;
+    p.connect_timeout_seconds = 5;
+    return p;
+}
+
+Profile all_nodes() {
+    const ClusterBed& c = ClusterBed::get();
+    return cluster_profile({c.node(1), c.node(2), c.node(3)});
+}
+
+std::string node_name(Connection& c) {
+    return c.query("SHOW VARIABLES LIKE 'wsrep_node_name'").rows.at(0).at(1).value();
+}
+
+template <typename F>
+Error failure_of(F&& call) {
+    try {
+        call();
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("the call succeeded although it should have failed");
+    return Error(Code::Internal, "unreachable");
+}
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+std::vector<Warning> skipped(const Connection& c) {
+    std::vector<Warning> out;
+    for (const Warning& w : c.info().warnings) {
+        if (w.code == "host_skipped") out.push_back(w);
+    }
+    return out;
+}
+
+/// A port nobody listens on (below 1024, never bound by the bed): connect is refused at once.
+constexpr std::uint16_t closed_port() { return 1; }
+
+}  // namespace
+
+TEST_CASE("cluster: in_order reaches the first node, random spreads, reached is said") {
+    const ClusterBed& bed = ClusterBed::get();
+    Profile p = all_nodes();
+    Connection c = Connection::open(p);
+    CHECK(node_name(c) == "node1");
+    CHECK(c.info().reached == bed.node(1).text());
+    CHECK(c.info().host == bed.node(1).host);
+    CHECK(c.info().port == bed.node(1).port);
+    CHECK(skipped(c).empty());
+
+    p.host_order = HostOrder::Random;
+    std::set<std::string> seen;
+    for (int i = 0; i < 30 && seen.size() < 3; ++i) {
+        Connection r = Connection::open(p);
+        seen.insert(node_name(r));
+    }
+    CHECK(seen.size() == 3);
+
+    // A dead first entry is skipped with a warning naming it and its layer.
+    Profile dead_first = cluster_profile({HostPort{"127.0.0.1", closed_port()}, bed.node(2)});
+    Connection d = Connection::open(dead_first);
+    CHECK(node_name(d) == "node2");
+    REQUIRE(skipped(d).size() == 1);
+    CHECK(contains(skipped(d)[0].message, "127.0.0.1:1"));
+    CHECK(contains(skipped(d)[0].message, "NETWORK"));
+}
+
+TEST_CASE("cluster: target = writable skips a read_only node, target = read_only finds it") {
+    const ClusterBed& bed = ClusterBed::get();
+    bed.sql(1, "SET GLOBAL read_only = 1");
+    struct Restore {
+        const ClusterBed& bed;
+        ~Restore() {
+            try {
+                bed.sql(1, "SET GLOBAL read_only = 0");
+            } catch (...) {
+            }
+        }
+    } restore{bed};
+    Profile p = all_nodes();
+    p.target = Target::Writable;
+    Connection w = Connection::open(p);
+    CHECK(node_name(w) == "node2");
+    CHECK(w.info().reached == bed.node(2).text());
+    REQUIRE(skipped(w).size() == 1);
+    CHECK(contains(skipped(w)[0].message, bed.node(1).text()));
+    CHECK(contains(skipped(w)[0].message, "not writable"));
+    w.execute("CREATE TABLE IF NOT EXISTS appdb.cluster_writes (id INT PRIMARY KEY) ENGINE=InnoDB");
+
+    p.target = Target::ReadOnly;
+    p.hosts = {bed.node(2), bed.node(1), bed.node(3)};
+    Connection r = Connection::open(p);
+    CHECK(node_name(r) == "node1");
+    CHECK(skipped(r).size() == 1);
+
+    // Only read_only nodes and target = writable: NO_USABLE_HOST naming each.
+    p.target = Target::Writable;
+    p.hosts = {bed.node(1)};
+    const Error none = failure_of([&] { Connection::open(p); });
+    CHECK(none.code() == Code::NoUsableHost);
+    CHECK(contains(none.what(), bed.node(1).text()));
+    CHECK(contains(none.what(), "not writable"));
+}
+
+TEST_CASE("cluster: a host presenting a certificate for another name is skipped, never accepted") {
+    const ClusterBed& bed = ClusterBed::get();
+    // "127.13" is node 3's address (127.0.0.13) in the short dotted form the resolver accepts,
+    // but not the name its certificate gives (IP:127.0.0.13): a name mismatch.
+    const HostPort impostor{"127.13", bed.node(3).port};
+    Profile p = cluster_profile({impostor, bed.node(2)});
+    Connection c = Connection::open(p);
+    CHECK(node_name(c) == "node2");
+    REQUIRE(skipped(c).size() == 1);
+    CHECK(contains(skipped(c)[0].message, "127.13"));
+    CHECK(contains(skipped(c)[0].message, "TLS"));
+
+    Profile only = cluster_profile({impostor});
+    only.target = Target::Writable;  // searched even alone
+    const Error e = failure_of([&] { Connection::open(only); });
+    CHECK(e.code() == Code::NoUsableHost);
+    CHECK(contains(e.what(), "[TLS]"));
+    // Single-host path: the same refusal as itself.
+    Profile single = bed_profile();
+    single.host = impostor.host;
+    single.port = impostor.port;
+    CHECK(layer_of(failure_of([&] { Connection::open(single); }).code()) == Layer::Tls);
+}
+
+TEST_CASE("cluster: a node outside the primary component is skipped") {
+    const ClusterBed& bed = ClusterBed::get();
+    bed.sql(1, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
+    struct Restore {
+        const ClusterBed& bed;
+        ~Restore() {
+            try {
+                bed.sql(1, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'");
+                bed.wait(3);
+            } catch (...) {
+            }
+        }
+    } restore{bed};
+    Profile p = all_nodes();
+    const auto t0 = Clock::now();
+    Connection c = Connection::open(p);
+    for (int i = 0; i < 150 && node_name(c) == "node1"; ++i) {  // until node 1 notices it is alone
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        c = Connection::open(p);
+    }
+    MESSAGE("node 1 left the primary component after " << std::chrono::duration<double>(Clock::now() - t0).count() << " s");
+    CHECK(node_name(c) == "node2");
+    REQUIRE(skipped(c).size() == 1);
+    CHECK(contains(skipped(c)[0].message, bed.node(1).text()));
+    CHECK(contains(skipped(c)[0].message, "primary component"));
+}
+
+TEST_CASE("cluster: all hosts down is one error listing each host, within failover_timeout_seconds") {
+    const ClusterBed& bed = ClusterBed::get();
+    Profile p = cluster_profile({HostPort{"127.0.0.1", closed_port()}, HostPort{"127.0.0.2", closed_port()},
+                                 HostPort{"127.0.0.3", closed_port()}});
+    const Error refused = failure_of([&] { Connection::open(p); });
+    CHECK(refused.code() == Code::NoUsableHost);
+    CHECK(layer_of(refused.code()) == Layer::Server);
+    for (const char* h : {"127.0.0.1:1", "127.0.0.2:1", "127.0.0.3:1"}) CHECK(contains(refused.what(), h));
+    CHECK(contains(refused.what(), "[NETWORK]"));
+
+    // A frozen node accepts TCP but never answers: the search gives up at the deadline.
+    bed.run("freeze " + bed.dir() + " 3");
+    struct Thaw {
+        const ClusterBed& bed;
+        ~Thaw() {
+            try {
+                bed.run("thaw " + bed.dir() + " 3");
+                bed.wait(3);
+            } catch (...) {
+            }
+        }
+    } thaw{bed};
+    Profile frozen = cluster_profile({bed.node(3), HostPort{"127.0.0.1", closed_port()}});
+    frozen.failover_timeout_seconds = 2;
+    frozen.connect_timeout_seconds = 10;
+    frozen.read_timeout_seconds = 10;
+    const auto t0 = Clock::now();
+    const Error late = failure_of([&] { Connection::open(frozen); });
+    const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+    MESSAGE("frozen node: NO_USABLE_HOST after " << took << " s (failover_timeout_seconds = 2): " << std::string(late.what()));
+    CHECK(late.code() == Code::NoUsableHost);
+    CHECK(took < 2 + 3.0);  // the deadline plus a margin for a loaded machine
+    CHECK(contains(late.what(), bed.node(3).text()));
+    CHECK(contains(late.what(), "127.0.0.1:1"));
+}
+
+TEST_CASE("cluster: a killed node: new connections and the pool go on, in-flight work is SERVER_GONE, the node returns") {
+    const ClusterBed& bed = ClusterBed::get();
+    Profile p = all_nodes();
+    Connection::open(p).execute("CREATE TABLE IF NOT EXISTS appdb.cluster_writes (id INT PRIMARY KEY) ENGINE=InnoDB");
+    p.pool.idle_check_seconds = 0;  // every idle connection is pinged before it is handed out
+    Pool pool(p, 4);
+    std::vector<Pool::Lease> warm;
+    for (int i = 0; i < 3; ++i) warm.push_back(pool.acquire());
+    for (auto& l : warm) CHECK(node_name(*l) == "node1");
+    warm.clear();  // three idle connections to node 1
+
+    Connection busy = Connection::open(p);
+    REQUIRE(node_name(busy) == "node1");
+    auto in_flight = std::async(std::launch::async, [&] {
+        try {
+            busy.query("SELECT SLEEP(20)");
+            return std::string("no error");
+        } catch (const Error& e) {
+            return std::string(code_name(e.code()));
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    bed.run("kill " + bed.dir() + " 1");
+    CHECK(in_flight.get() == "SERVER_GONE");
+    CHECK(busy.lost());
+
+    // New connections: node 2, at once (node 1 refuses TCP), with a warning naming node 1.
+    Connection fresh = Connection::open(p);
+    CHECK(node_name(fresh) == "node2");
+    CHECK(skipped(fresh).size() == 1);
+    // The pool: its idle connections to node 1 fail their ping and are replaced; the caller
+    // sees no error.
+    for (int i = 0; i < 3; ++i) {
+        Pool::Lease l = pool.acquire();
+        CHECK(node_name(*l) != "node1");
+        l->execute("REPLACE INTO appdb.cluster_writes VALUES (?)", {std::int64_t{100 + i}});
+    }
+
+    // Restart: it rejoins (cluster.sh waits until it is Synced) and new connections use it again.
+    const auto t0 = Clock::now();
+    bed.run("start " + bed.dir() + " 1");
+    bed.wait(3);
+    MESSAGE("node 1 rejoined in " << std::chrono::duration<double>(Clock::now() - t0).count() << " s");
+    Connection back = Connection::open(p);
+    CHECK(node_name(back) == "node1");
+    CHECK(skipped(back).empty());
+    CHECK(back.query("SELECT COUNT(*) FROM appdb.cluster_writes WHERE id >= 100").rows.at(0).at(0) == "3");
+}
