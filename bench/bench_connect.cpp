@@ -18,32 +18,15 @@
 #include "verrou/connection.hpp"
 #include "verrou/profile.hpp"
 
+#include "bench_support.hpp"
+
 namespace {
 
+using bench::median;
+using bench::read_env;
+using bench::slurp;
+
 using Clock = std::chrono::steady_clock;
-
-std::map<std::string, std::string> read_env(const std::string& path) {
-    std::map<std::string, std::string> values;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto eq = line.find('=');
-        if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return values;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 /// The baseline: what a careful application would write by hand with libmariadb.
 void raw_connect(const std::string& bed, int port, const std::string& password) {

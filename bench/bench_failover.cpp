@@ -25,20 +25,13 @@
 #include "verrou/error.hpp"
 #include "verrou/profile.hpp"
 
+#include "bench_support.hpp"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::read_env;
 
-std::map<std::string, std::string> read_env(const std::string& path) {
-    std::map<std::string, std::string> values;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto eq = line.find('=');
-        if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return values;
-}
+using Clock = std::chrono::steady_clock;
 
 verrou::Profile cluster_profile(const std::string& bed, const std::map<std::string, std::string>& env) {
     verrou::Profile p;

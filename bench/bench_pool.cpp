@@ -25,36 +25,17 @@
 #include "verrou/pool.hpp"
 #include "verrou/profile.hpp"
 
+#include "bench_support.hpp"
+
 namespace {
+
+using bench::median;
+using bench::read_env;
+using bench::slurp;
 
 using Clock = std::chrono::steady_clock;
 constexpr int kThreads = 8;
 const char* const kSql = "SELECT name FROM customers WHERE id = ?";
-
-std::map<std::string, std::string> read_env(const std::string& path) {
-    std::map<std::string, std::string> values;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto eq = line.find('=');
-        if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return values;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string s = ss.str();
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-    return s;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 [[noreturn]] void die(const char* what, const char* detail) {
     std::fprintf(stderr, "%s: %s\n", what, detail);
