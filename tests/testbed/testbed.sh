@@ -121,6 +121,14 @@ launch_server() {  # launch_server NAME PORT — mariadbd on NAME's datadir and 
   echo "$port" > "$d/port"
 }
 
+all_threads_stopped() {  # all_threads_stopped PID — every thread of PID in state T (stopped)
+  local stat state
+  for stat in /proc/"$1"/task/*/stat; do
+    state=$(sed 's/.*) //' "$stat" 2> /dev/null | cut -d' ' -f1) || return 1
+    case $state in T|t) ;; *) return 1 ;; esac
+  done
+}
+
 wait_server() {  # wait_server NAME — until the socket answers, or print the error log tail
   local name=$1 d="$servers_dir/$1" i
   for i in $(seq 1 300); do
@@ -252,7 +260,10 @@ case $cmd in
     case $cmd in
       crash) kill -KILL "$pid" 2> /dev/null || true
              for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done ;;
-      freeze) kill -STOP "$pid" ;;
+      # kill returns once SIGSTOP is queued, not once every thread has stopped: a test that
+      # freezes and at once expects silence must not race a thread still answering.
+      freeze) kill -STOP "$pid"
+              for _ in $(seq 1 500); do all_threads_stopped "$pid" && break; sleep 0.01; done ;;
       thaw) kill -CONT "$pid" ;;
       restart)
         kill -KILL "$pid" 2> /dev/null || true; kill -CONT "$pid" 2> /dev/null || true
