@@ -240,8 +240,8 @@ VERROU_API verrou_int VERROU_CALL verrou_profile_close(verrou_int profile);
  * value), "certificates": the local certificate report}.
  * @json verrou_profile_describe {profile, certificates}
  * @json verrou_profile_describe.profile {source_file, environment, host, port, hosts, host_order,
- *   target, failover_timeout_seconds, user, database, connect_timeout, read_timeout, reconnect,
- *   pool, password, tls, login, warnings}
+ *   target, failover_timeout_seconds, host_backoff_seconds, user, database, connect_timeout,
+ *   read_timeout, reconnect, pool, password, tls, login, warnings}
  * @json verrou_profile_describe.profile.pool {min_idle, max_size, acquire_timeout_ms,
  *   idle_check_seconds, max_lifetime_seconds, max_idle_seconds}
  * @json verrou_profile_describe.profile.tls {ssl_ca, ssl_cert, ssl_key, ssl_key_passphrase,

@@ -181,6 +181,9 @@ struct Profile {
     HostOrder host_order = HostOrder::InOrder;
     Target target = Target::Any;
     int failover_timeout_seconds = 30;  // the whole search across hosts
+    /// A host that failed is tried last for this long, doubling while it keeps failing (up to
+    /// 60 s or this when longer); 0: never marked down (src/cluster/backoff.hpp).
+    int host_backoff_seconds = 5;
     std::string user;
     std::string database;      // optional
     int connect_timeout_seconds = 10;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "cluster/backoff.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou::cluster {
@@ -60,10 +61,11 @@ std::vector<HostPort> search_order(const Profile& profile) {
         thread_local std::mt19937 rng{std::random_device{}()};
         std::shuffle(hosts.begin(), hosts.end(), rng);
     }
+    HostBackoff::process().up_first(hosts, profile.target, HostBackoff::Clock::now());
     return hosts;
 }
 
-std::optional<std::string> unusable_because(Connection& connection, Target target) {
+std::optional<Unusable> unusable_because(Connection& connection, Target target) {
     try {
         const ResultSet vars = connection.query(
             "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'innodb_read_only', 'wsrep_on')");
@@ -75,25 +77,37 @@ std::optional<std::string> unusable_because(Connection& connection, Target targe
             const std::string state = value_of(status, "wsrep_local_state_comment");
             const std::string cluster = value_of(status, "wsrep_cluster_status");
             if (cluster != "Primary") {
-                return "Galera node not in the primary component (wsrep_cluster_status = " +
-                       (cluster.empty() ? std::string("unknown") : cluster) + ")";
+                return Unusable{"Galera node not in the primary component (wsrep_cluster_status = " +
+                                (cluster.empty() ? std::string("unknown") : cluster) + ")"};
             }
             if (state != "Synced") {
-                return "Galera node not synced (wsrep_local_state_comment = " +
-                       (state.empty() ? std::string("unknown") : state) + ")";
+                return Unusable{"Galera node not synced (wsrep_local_state_comment = " +
+                                (state.empty() ? std::string("unknown") : state) + ")"};
             }
         }
         if (target == Target::Writable && (read_only || innodb_read_only)) {
-            return std::string("not writable (") + (read_only ? "@@read_only = ON" : "@@innodb_read_only = ON") +
-                   "; target = writable)";
+            return Unusable{std::string("not writable (") +
+                                (read_only ? "@@read_only = ON" : "@@innodb_read_only = ON") + "; target = writable)",
+                            true};
         }
         if (target == Target::ReadOnly && !read_only && !innodb_read_only) {
-            return std::string("not read-only (@@read_only = OFF; target = read_only)");
+            return Unusable{"not read-only (@@read_only = OFF; target = read_only)", true};
         }
         return std::nullopt;
     } catch (const Error& e) {
-        return "the check of its state failed: " + std::string(code_name(e.code())) + ": " + e.what();
+        return Unusable{"the check of its state failed: " + std::string(code_name(e.code())) + ": " + e.what()};
     }
+}
+
+std::chrono::seconds mark_down(const Profile& profile, const HostPort& host, const std::optional<Unusable>& why) {
+    const std::optional<Target> only_for = why && why->wrong_role ? std::optional<Target>(profile.target) : std::nullopt;
+    return HostBackoff::process().failed(host, only_for, std::chrono::seconds(profile.host_backoff_seconds),
+                                         HostBackoff::Clock::now());
+}
+
+void connection_lost(const Profile& profile, const Connection& connection, Clock::time_point opened) {
+    const HostPort host{connection.info().host, connection.info().port};
+    HostBackoff::process().lost(host, opened, std::chrono::seconds(profile.host_backoff_seconds), Clock::now());
 }
 
 Found search(const Profile& profile, const OpenOne& open_one) {
@@ -119,19 +133,26 @@ Found search(const Profile& profile, const OpenOne& open_one) {
             std::max(1, std::min(profile.connect_timeout_seconds, static_cast<int>(std::floor(left / 2))));
         std::string layer;
         std::string cause;
+        std::optional<Unusable> why;
         try {
             Connection c = open_one(one);
-            std::optional<std::string> why = unusable_because(c, profile.target);
-            if (!why) return Found{std::move(c), host, std::move(skipped)};
+            why = unusable_because(c, profile.target);
+            if (!why) {
+                HostBackoff::process().succeeded(host, profile.target, Clock::now());
+                return Found{std::move(c), host, std::move(skipped)};
+            }
             layer = "SERVER";
-            cause = *why;
+            cause = why->reason;
         } catch (const Error& e) {
             if (!skippable(e)) throw;
             layer = std::string(layer_name(e.layer()));
             cause = std::string(code_name(e.code())) + ": " + e.what();
         }
+        const std::chrono::seconds down = mark_down(profile, host, why);
         skipped.push_back(make_warning(WarningCode::HostSkipped,
-                                       host.text() + " skipped (" + layer + "): " + cause));
+                                       host.text() + " skipped (" + layer + "): " + cause +
+                                           (down.count() > 0 ? "; marked down for " + std::to_string(down.count()) + " s (tried last)"
+                                                             : std::string())));
         outcomes.push_back({host, layer, std::move(cause)});
     }
     const auto elapsed = std::chrono::duration<double>(Clock::now() - started).count();

@@ -8,9 +8,11 @@
 // credentials would fail on every node. After login the host must suit the target
 // (@@read_only / @@innodb_read_only) and, when it runs Galera (wsrep_on), be Synced and in the
 // Primary component. When no host is usable: Error(NO_USABLE_HOST) listing each host with its
-// layer and cause.
+// layer and cause. A host that failed is marked down for a back-off (backoff.hpp) and tried
+// last by the searches that follow.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,12 +28,31 @@ namespace verrou::cluster {
 bool needs_search(const Profile& profile) noexcept;
 
 /// The hosts of the profile (hosts, or {host, port} for a Profile built in code), in the order of
-/// one search: file order, or shuffled for host_order = random.
+/// one search: file order, or shuffled for host_order = random; then the hosts marked down
+/// (src/cluster/backoff.hpp) moved last, in the same relative order.
 std::vector<HostPort> search_order(const Profile& profile);
 
-/// Why a freshly opened connection does not suit the profile (target, Galera state), or nullopt.
-/// A failing check is a reason too (the host is skipped).
-std::optional<std::string> unusable_because(Connection& connection, Target target);
+/// Why a connection does not suit the profile now.
+struct Unusable {
+    std::string reason;  // "not writable (@@read_only = ON; target = writable)", ...
+    /// True when the host is up but of another role than the target asks for (read-only for
+    /// writable, or the reverse): marked down for that target only. False for a Galera node not
+    /// Synced or out of the primary component, or a check that failed: down for every target.
+    bool wrong_role = false;
+};
+
+/// The after-login check, shared by the search and by the pool's check of an idle connection
+/// (one function, so that both judge a node alike): target (@@read_only, @@innodb_read_only) and,
+/// with wsrep_on, Synced + Primary. nullopt when the connection suits the profile.
+std::optional<Unusable> unusable_because(Connection& connection, Target target);
+
+/// Marks `host` down in the process-wide back-off (host_backoff_seconds of `profile`) for
+/// `why` (nullopt: it failed to connect). Returns the period.
+std::chrono::seconds mark_down(const Profile& profile, const HostPort& host, const std::optional<Unusable>& why);
+
+/// A pool's idle connection of a searched profile (needs_search) found lost, opened at `opened`:
+/// its host is marked down (HostBackoff::lost).
+void connection_lost(const Profile& profile, const Connection& connection, std::chrono::steady_clock::time_point opened);
 
 struct Found {
     Connection connection;

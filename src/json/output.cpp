@@ -253,6 +253,7 @@ Json encode(const Profile& p) {
             {"host_order", text(host_order_name(p.host_order))},
             {"target", text(target_name(p.target))},
             {"failover_timeout_seconds", p.failover_timeout_seconds},
+            {"host_backoff_seconds", p.host_backoff_seconds},
             {"user", p.user},
             {"database", null_if_empty(p.database)},
             {"connect_timeout", p.connect_timeout_seconds},

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "cluster/search.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou {
@@ -102,16 +103,25 @@ struct Pool::State {
     /// slot stays reserved as `opening` for a replacement).
     bool healthy(IdleConnection& c) {
         const Clock::time_point now = Clock::now();
-        if (c.conn->lost()) return false;
+        if (c.conn->lost()) return dead(c);
         if (now - c.last_used < std::chrono::seconds(settings.idle_check_seconds)) return true;
         try {
             c.conn->ping();
             return true;
         } catch (const Error& e) {
-            std::lock_guard lock(m);
-            counters.last_error = describe(e);
-            return false;
+            {
+                std::lock_guard lock(m);
+                counters.last_error = describe(e);
+            }
+            return dead(c);
         }
+    }
+
+    /// Outside the lock: a connection found lost. With a host list its host is marked down, so
+    /// that the replacement's search tries the others first (src/cluster/backoff.hpp).
+    bool dead(const IdleConnection& c) {
+        if (cluster::needs_search(profile)) cluster::connection_lost(profile, *c.conn, c.created);
+        return false;
     }
 
     Pool::Lease lease(const std::shared_ptr<State>& self, IdleConnection c) {

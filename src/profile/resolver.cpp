@@ -307,6 +307,7 @@ struct Resolver {
             else fail(Code::ConfigInvalidValue, *t, "target", "'" + s + "' is not a target; use any (default), writable or read_only");
         }
         profile.failover_timeout_seconds = integer("failover_timeout_seconds", profile.failover_timeout_seconds);
+        profile.host_backoff_seconds = integer("host_backoff_seconds", profile.host_backoff_seconds);
     }
 
     void run() {

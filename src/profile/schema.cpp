@@ -17,11 +17,12 @@ namespace {
 constexpr std::int64_t u32max = std::numeric_limits<std::uint32_t>::max();
 
 // The schema. Pepper fields use "*" for the key id.
-constexpr std::array<KeySpec, 95> kKeys{{
+constexpr std::array<KeySpec, 96> kKeys{{
     {"host", KeyType::HostList},  // one server or a list (docs/clusters.md)
     {"host_order", KeyType::Text},  // in_order | random
     {"target", KeyType::Text},      // any | writable | read_only
     {"failover_timeout_seconds", KeyType::Integer, 1, 3600},
+    {"host_backoff_seconds", KeyType::Integer, 0, 3600},
     {"port", KeyType::Integer, 1, 65535},
     {"user", KeyType::Text},
     {"database", KeyType::Text},

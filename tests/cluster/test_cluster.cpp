@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "cluster/backoff.hpp"
 #include "db/bed_profile.hpp"
 #include "verrou/connection.hpp"
 #include "verrou/error.hpp"
@@ -114,6 +115,27 @@ std::vector<Warning> skipped(const Connection& c) {
     return out;
 }
 
+/// Waits until no node is marked down (src/cluster/backoff.hpp) by an earlier case, so that a
+/// case asserting which node is reached starts from the file order. Waits on the state, bounded.
+void no_node_marked_down() {
+    const ClusterBed& bed = ClusterBed::get();
+    for (int i = 0; i < 1300; ++i) {
+        bool any = false;
+        for (int k = 1; k <= 3; ++k) {
+            for (Target t : {Target::Any, Target::Writable, Target::ReadOnly}) {
+                any = any || cluster::HostBackoff::process().down_for(bed.node(k), t, Clock::now()).has_value();
+            }
+        }
+        if (!any) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL("a node is still marked down after 130 s");
+}
+
+bool marked_down(const HostPort& host, Target target = Target::Any) {
+    return cluster::HostBackoff::process().down_for(host, target, Clock::now()).has_value();
+}
+
 /// A port nobody listens on (below 1024, never bound by the bed): connect is refused at once.
 constexpr std::uint16_t closed_port() { return 1; }
 
@@ -121,6 +143,7 @@ constexpr std::uint16_t closed_port() { return 1; }
 
 TEST_CASE("cluster: in_order reaches the first node, random spreads, reached is said") {
     const ClusterBed& bed = ClusterBed::get();
+    no_node_marked_down();
     Profile p = all_nodes();
     Connection c = Connection::open(p);
     CHECK(node_name(c) == "node1");
@@ -148,6 +171,7 @@ TEST_CASE("cluster: in_order reaches the first node, random spreads, reached is 
 
 TEST_CASE("cluster: target = writable skips a read_only node, target = read_only finds it") {
     const ClusterBed& bed = ClusterBed::get();
+    no_node_marked_down();
     bed.sql(1, "SET GLOBAL read_only = 1");
     struct Restore {
         const ClusterBed& bed;
@@ -166,6 +190,9 @@ TEST_CASE("cluster: target = writable skips a read_only node, target = read_only
     REQUIRE(skipped(w).size() == 1);
     CHECK(contains(skipped(w)[0].message, bed.node(1).text()));
     CHECK(contains(skipped(w)[0].message, "not writable"));
+    // Up but of the wrong role: tried last by the searches for writable only.
+    CHECK(marked_down(bed.node(1), Target::Writable));
+    CHECK_FALSE(marked_down(bed.node(1), Target::ReadOnly));
     w.execute("CREATE TABLE IF NOT EXISTS appdb.cluster_writes (id INT PRIMARY KEY) ENGINE=InnoDB");
 
     p.target = Target::ReadOnly;
@@ -185,6 +212,7 @@ TEST_CASE("cluster: target = writable skips a read_only node, target = read_only
 
 TEST_CASE("cluster: a host presenting a certificate for another name is skipped, never accepted") {
     const ClusterBed& bed = ClusterBed::get();
+    no_node_marked_down();
     // "127.13" is node 3's address (127.0.0.13) in the short dotted form the resolver accepts,
     // but not the name its certificate gives (IP:127.0.0.13): a name mismatch.
     const HostPort impostor{"127.13", bed.node(3).port};
@@ -209,6 +237,7 @@ TEST_CASE("cluster: a host presenting a certificate for another name is skipped,
 
 TEST_CASE("cluster: a node outside the primary component is skipped") {
     const ClusterBed& bed = ClusterBed::get();
+    no_node_marked_down();
     bed.sql(1, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
     struct Restore {
         const ClusterBed& bed;
@@ -232,6 +261,8 @@ TEST_CASE("cluster: a node outside the primary component is skipped") {
     REQUIRE(skipped(c).size() == 1);
     CHECK(contains(skipped(c)[0].message, bed.node(1).text()));
     CHECK(contains(skipped(c)[0].message, "primary component"));
+    CHECK(contains(skipped(c)[0].message, "marked down for 5 s"));
+    CHECK(marked_down(bed.node(1)));
 }
 
 TEST_CASE("cluster: all hosts down is one error listing each host, within failover_timeout_seconds") {
@@ -243,6 +274,12 @@ TEST_CASE("cluster: all hosts down is one error listing each host, within failov
     CHECK(layer_of(refused.code()) == Layer::Server);
     for (const char* h : {"127.0.0.1:1", "127.0.0.2:1", "127.0.0.3:1"}) CHECK(contains(refused.what(), h));
     CHECK(contains(refused.what(), "[NETWORK]"));
+    // Every host is now marked down: all are still tried (a search never gives up on a host for
+    // its back-off alone, so the first one back is found).
+    for (const HostPort& h : p.hosts) CHECK(marked_down(h));
+    const Error again = failure_of([&] { Connection::open(p); });
+    CHECK(again.code() == Code::NoUsableHost);
+    for (const char* h : {"127.0.0.1:1", "127.0.0.2:1", "127.0.0.3:1"}) CHECK(contains(again.what(), h));
 
     // A frozen node accepts TCP but never answers: the search gives up at the deadline.
     bed.run("freeze " + bed.dir() + " 3");
@@ -272,7 +309,10 @@ TEST_CASE("cluster: all hosts down is one error listing each host, within failov
 
 TEST_CASE("cluster: a killed node: new connections and the pool go on, in-flight work is SERVER_GONE, the node returns") {
     const ClusterBed& bed = ClusterBed::get();
+    no_node_marked_down();
     Profile p = all_nodes();
+    // Long enough that the restart below ends inside it: the case then sees the back-off end.
+    p.host_backoff_seconds = 30;
     Connection::open(p).execute("CREATE TABLE IF NOT EXISTS appdb.cluster_writes (id INT PRIMARY KEY) ENGINE=InnoDB");
     p.pool.idle_check_seconds = 0;  // every idle connection is pinged before it is handed out
     Pool pool(p, 4);
@@ -296,10 +336,16 @@ TEST_CASE("cluster: a killed node: new connections and the pool go on, in-flight
     CHECK(in_flight.get() == "SERVER_GONE");
     CHECK(busy.lost());
 
-    // New connections: node 2, at once (node 1 refuses TCP), with a warning naming node 1.
+    // New connections: node 2, at once (node 1 refuses TCP), with a warning naming node 1,
+    // which is now marked down: the next searches try it last, so they go to node 2 directly.
     Connection fresh = Connection::open(p);
     CHECK(node_name(fresh) == "node2");
-    CHECK(skipped(fresh).size() == 1);
+    REQUIRE(skipped(fresh).size() == 1);
+    CHECK(contains(skipped(fresh)[0].message, "marked down for 30 s"));
+    REQUIRE(marked_down(bed.node(1)));
+    Connection next = Connection::open(p);
+    CHECK(node_name(next) == "node2");
+    CHECK(skipped(next).empty());
     // The pool: its idle connections to node 1 fail their ping and are replaced; the caller
     // sees no error.
     for (int i = 0; i < 3; ++i) {
@@ -313,8 +359,18 @@ TEST_CASE("cluster: a killed node: new connections and the pool go on, in-flight
     bed.run("start " + bed.dir() + " 1");
     bed.wait(3);
     MESSAGE("node 1 rejoined in " << std::chrono::duration<double>(Clock::now() - t0).count() << " s");
+    // Until its back-off ends it is tried last (the others are fine, so not at all); then the
+    // next search tries it in its place again.
+    no_node_marked_down();
     Connection back = Connection::open(p);
     CHECK(node_name(back) == "node1");
     CHECK(skipped(back).empty());
     CHECK(back.query("SELECT COUNT(*) FROM appdb.cluster_writes WHERE id >= 100").rows.at(0).at(0) == "3");
+    // The pool too: its connections still to node 1 from before the kill are replaced by new
+    // ones, which the search opens on node 1 again.
+    std::vector<Pool::Lease> all;
+    for (int i = 0; i < 4; ++i) all.push_back(pool.acquire());
+    int on_node1 = 0;
+    for (auto& l : all) on_node1 += node_name(*l) == "node1" ? 1 : 0;
+    CHECK(on_node1 >= 1);
 }

@@ -45,11 +45,13 @@ TEST_CASE("hosts: a single host keeps host, port and one entry") {
     CHECK(p.host_order == HostOrder::InOrder);
     CHECK(p.target == Target::Any);
     CHECK(p.failover_timeout_seconds == 30);
+    CHECK(p.host_backoff_seconds == 5);
     const auto j = nlohmann::json::parse(profile_to_json(p));
     CHECK(j["hosts"] == nlohmann::json::array({"db.internal:3307"}));
     CHECK(j["host_order"] == "in_order");
     CHECK(j["target"] == "any");
     CHECK(j["failover_timeout_seconds"] == 30);
+    CHECK(j["host_backoff_seconds"] == 5);
 
     // A lone IPv6 literal still works without brackets (its port from `port`).
     const Profile v6 = load_profile(dir.write("b.ini", ini_with("host = ::1\n")), "dev");
@@ -63,12 +65,14 @@ TEST_CASE("hosts: INI and JSON lists resolve identically, port per host else por
     TempDir dir;
     const Profile ini = load_profile(
         dir.write("a.ini", ini_with("host = db1.internal:3306, db2.internal:3308 ,db3.internal, [::1]:3309, [fe80::1%eth0]\n"
-                                    "port = 3400\nhost_order = random\ntarget = writable\nfailover_timeout_seconds = 12\n")),
+                                    "port = 3400\nhost_order = random\ntarget = writable\nfailover_timeout_seconds = 12\n"
+                                    "host_backoff_seconds = 0\n")),
         "dev");
     const Profile json = load_profile(
         dir.write("a.json", json_with(R"("host": ["db1.internal:3306", "db2.internal:3308", "db3.internal", "[::1]:3309",
                                                  "[fe80::1%eth0]"], "port": 3400, "host_order": "random",
-                                         "target": "writable", "failover_timeout_seconds": 12)")),
+                                         "target": "writable", "failover_timeout_seconds": 12,
+                                         "host_backoff_seconds": 0)")),
         "dev");
     const std::vector<std::string> expected{"db1.internal:3306", "db2.internal:3308", "db3.internal:3400", "[::1]:3309",
                                             "[fe80::1%eth0]:3400"};
@@ -81,6 +85,7 @@ TEST_CASE("hosts: INI and JSON lists resolve identically, port per host else por
         CHECK(p->host_order == HostOrder::Random);
         CHECK(p->target == Target::Writable);
         CHECK(p->failover_timeout_seconds == 12);
+        CHECK(p->host_backoff_seconds == 0);
     }
     // A JSON string may hold the comma list too, and ${VAR} may expand to one.
     ::setenv("VERROU_TEST_HOSTS", "a:1, b:2", 1);
@@ -120,6 +125,8 @@ TEST_CASE("hosts: bad INI entries name the file, the line, the key and the entry
         {"host_order = sorted", "in_order"},
         {"target = primary", "writable"},
         {"failover_timeout_seconds = 0", "out of range"},
+        {"host_backoff_seconds = -1", "out of range"},
+        {"host_backoff_seconds = 3601", "out of range"},
     };
     int n = 0;
     for (const Case& c : cases) {
