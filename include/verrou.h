@@ -261,6 +261,9 @@ VERROU_API verrou_int VERROU_CALL verrou_profile_describe(verrou_int profile, ch
 /** After the same local validation as verrou_connect (files, dates, chain, CRL, key match,
  * environment guard, pins; its first failure is returned as that code), JSON with the values
  * for WinDev's native MySQL/MariaDB connection and the checks passed. Never contains a secret.
+ * A profile listing several hosts (or with a target): "server"/"port" are the host the search of
+ * verrou_connect reaches now (a connection opened and closed; its errors, e.g.
+ * VERROU_E_NO_USABLE_HOST, are returned as they are) — docs/native.md.
  * @json verrou_native_options {server, port, user, database, ssl_ca, ssl_cert, ssl_key, ssl_mode,
  *   ssl_crl, tls_min_version, using_next_certificate, password_configured, password_reference,
  *   key_passphrase_configured, checks}
@@ -392,9 +395,10 @@ VERROU_API verrou_int VERROU_CALL verrou_login_unlock(verrou_int connection, con
  * OK / WARNING / FAILED) and "exit_code" (Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). A problem of the profile,
  * network or server is a step of the report, not an error of this call. When the buffer is too
  * small, an immediate retry with the same arguments gets the same report without re-running.
- * "certificates", "server" and "session" are null when the run stopped before them.
+ * "certificates", "server" and "session" are null when the run stopped before them. "hosts":
+ * one entry per host of a profile listing several (step "hosts"), else empty.
  * @json verrou_doctor {schema, profile, environment, status, exit_code, stopped_at, steps,
- *   certificates, server, session}
+ *   certificates, server, session, hosts}
  * @json verrou_doctor.steps[] {step, title, status, code, code_name, layer, message, hint,
  *   details}
  * @json verrou_doctor.certificates = certificate_report
@@ -403,7 +407,9 @@ VERROU_API verrou_int VERROU_CALL verrou_login_unlock(verrou_int connection, con
  * @json verrou_doctor.server.chain[] = certificate
  * @json verrou_doctor.session {current_user, ssl_version, ssl_cipher, tls_version, cipher,
  *   server_version, using_next_certificate, client_certificate}
- * @json verrou_doctor.session.client_certificate = certificate */
+ * @json verrou_doctor.session.client_certificate = certificate
+ * @json verrou_doctor.hosts[] {host, reached, usable, code, code_name, layer, message, read_only,
+ *   wsrep_on, wsrep_cluster_size, wsrep_local_state_comment, wsrep_cluster_status} */
 VERROU_API verrou_int VERROU_CALL verrou_doctor(const char *path, const char *environment, char *buf, verrou_int size);
 
 /** Local certificate check of an open profile for monitoring: JSON {"status" (OK / WARNING /

@@ -1,9 +1,12 @@
 // verrou/doctor.hpp — "which layer broke, and why": a step-by-step diagnosis of one profile.
 //
 // run_doctor walks the layers a connection goes through, in order:
-//   profile → secrets → certificates → dns → tcp → tls → auth
+//   profile → secrets → certificates → [hosts] → dns → tcp → tls → auth
 // and reports each one as OK / WARNING / FAILED with the cause and a hint. It stops at the
-// first FAILED step; the remaining steps are SKIPPED. Nothing secret is ever put in the
+// first FAILED step; the remaining steps are SKIPPED. A profile listing several hosts (or with a
+// target) gets the step `hosts`: every host connected on its own and reported (reached or the
+// layer and cause it failed with; its role and, for a Galera node, the cluster as it sees it);
+// dns, tcp and tls then check the first usable host. Nothing secret is ever put in the
 // report: secrets are named by their reference ("env var DB_PASSWORD"), never shown.
 //
 // The exit code follows the Nagios plugin convention so monitoring can run `verrou doctor`
@@ -29,7 +32,7 @@ std::string_view doctor_status_name(DoctorStatus s) noexcept;  // "OK", "WARNING
 enum class NagiosCode : int { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
 
 struct DoctorStep {
-    std::string name;                  // profile, secrets, certificates, dns, tcp, tls, auth
+    std::string name;                  // profile, secrets, certificates, [hosts,] dns, tcp, tls, auth
     std::string title;                 // "Profile", "Secrets", ... (for humans)
     DoctorStatus status = DoctorStatus::Skipped;
     Code code = Code::Ok;              // the error code of the failure / warning, Ok otherwise
@@ -50,6 +53,21 @@ struct DoctorServerTls {
     std::vector<CertificateInfo> chain;  // leaf first
 };
 
+/// One host of a profile listing several (step "hosts"), connected on its own.
+struct DoctorHost {
+    std::string host;                  // "db1:3306"
+    bool reached = false;              // connected and logged in
+    Code code = Code::Ok;              // why it could not be reached; Ok when reached
+    bool usable = false;               // reached, and suits the target and the Galera state
+    std::string message;               // the failure, or why it is not usable; "" when usable
+    std::optional<bool> read_only;     // @@read_only or @@innodb_read_only, when reached
+    std::optional<bool> wsrep_on;      // when reached
+    /// As this node sees the cluster (when reached and wsrep_on): "3", "Synced", "Primary".
+    std::optional<std::string> wsrep_cluster_size;
+    std::optional<std::string> wsrep_local_state_comment;
+    std::optional<std::string> wsrep_cluster_status;
+};
+
 /// The authenticated session (step "auth").
 struct DoctorSession {
     std::string current_user;          // CURRENT_USER()
@@ -65,11 +83,12 @@ struct DoctorSession {
 struct DoctorReport {
     std::string profile_path;
     std::string environment;           // "" when the profile could not be loaded
-    std::vector<DoctorStep> steps;     // always the seven steps, in order
+    std::vector<DoctorStep> steps;     // the seven steps in order, eight with `hosts` (4th)
     std::string stopped_at;            // name of the FAILED step, "" when none failed
     std::optional<ValidationReport> certificates;
     std::optional<DoctorServerTls> server;
     std::optional<DoctorSession> session;
+    std::vector<DoctorHost> hosts;     // step `hosts`: one per host in file order, else empty
 
     /// Worst step status (Skipped steps do not count).
     DoctorStatus status() const noexcept;

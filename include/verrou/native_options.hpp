@@ -19,7 +19,7 @@
 namespace verrou {
 
 struct NativeOptions {
-    std::string server;            // SERVER
+    std::string server;            // SERVER (with a host list: the host a search reaches)
     std::uint16_t port = 3306;     // PORT
     std::string user;              // USER
     std::string database;          // DATABASE ("" when the profile names none)
@@ -37,7 +37,10 @@ struct NativeOptions {
 };
 
 /// The native options for `profile`, after the local validation a connect does. Throws that
-/// validation's first failure (CERT_*, SECRET_*, ...) exactly as Connection::open would.
+/// validation's first failure (CERT_*, SECRET_*, ...) exactly as Connection::open would. For a
+/// profile listing several hosts (or with a target) `server` / `port` are the host a search
+/// reaches now (Connection::open is run, then closed): its errors (NO_USABLE_HOST, AUTH_*) are
+/// thrown as they are.
 NativeOptions native_options(const Profile& profile);
 
 /// {"server", "port", "user", "database", "ssl_ca", "ssl_cert", "ssl_key", "ssl_mode",

@@ -7,7 +7,9 @@
 //   }                                               // released: session reset, back to the pool
 //
 // Acquire hands out an idle connection (pinged first when it was idle longer than
-// pool.idle_check_seconds; a dead one is replaced without the caller seeing an error), or opens
+// pool.idle_check_seconds — with a host list, checked instead as the host search checks a host:
+// target and Galera state; a dead or unsuitable one is replaced without the caller seeing an
+// error, its host marked down), or opens
 // one while fewer than pool.max_size exist, or waits — waiters are served first come, first
 // served — until pool.acquire_timeout_ms. Release resets a used session
 // (mysql_reset_connection) or discards it (lost, reset failed, older than
@@ -37,11 +39,13 @@ struct PoolStats {
     std::uint64_t waits = 0;    // acquires that had to wait for a connection
     std::uint64_t timeouts = 0; // acquires that ended in POOL_TIMEOUT
     std::uint64_t created = 0;  // connections opened
-    std::uint64_t replaced = 0; // idle connections found dead (ping / lost) and replaced
+    std::uint64_t replaced = 0; // idle connections found dead (ping / lost) or, with a host list,
+                                // no longer suiting the target / Galera state, and replaced
     std::uint64_t retired = 0;  // closed for pool.max_lifetime_seconds or pool.max_idle_seconds
     std::uint64_t discarded = 0;// released lost, or whose reset failed
     std::uint64_t failed_creations = 0;
-    std::string last_error;     // "CODE: message" of the last failed creation, ping or reset
+    std::string last_error;     // "CODE: message" of the last failed creation, ping or reset, or
+                                // "host no longer usable: host: why" (a host list's check)
 };
 
 /// The pool's one way to make a connection: host selection and connection creation live here

@@ -65,35 +65,51 @@ std::vector<HostPort> search_order(const Profile& profile) {
     return hosts;
 }
 
+NodeState node_state(Connection& connection) {
+    NodeState n;
+    const ResultSet vars = connection.query(
+        "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'innodb_read_only', 'wsrep_on')");
+    n.read_only = on(value_of(vars, "read_only"));
+    n.innodb_read_only = on(value_of(vars, "innodb_read_only"));
+    n.wsrep_on = on(value_of(vars, "wsrep_on"));
+    if (n.wsrep_on) {
+        const ResultSet status = connection.query(
+            "SHOW GLOBAL STATUS WHERE Variable_name IN "
+            "('wsrep_cluster_size', 'wsrep_local_state_comment', 'wsrep_cluster_status')");
+        n.wsrep_cluster_size = value_of(status, "wsrep_cluster_size");
+        n.wsrep_local_state_comment = value_of(status, "wsrep_local_state_comment");
+        n.wsrep_cluster_status = value_of(status, "wsrep_cluster_status");
+    }
+    return n;
+}
+
+std::optional<Unusable> judge(const NodeState& n, Target target) {
+    if (n.wsrep_on) {
+        const std::string& cluster = n.wsrep_cluster_status;
+        const std::string& state = n.wsrep_local_state_comment;
+        if (cluster != "Primary") {
+            return Unusable{"Galera node not in the primary component (wsrep_cluster_status = " +
+                            (cluster.empty() ? std::string("unknown") : cluster) + ")"};
+        }
+        if (state != "Synced") {
+            return Unusable{"Galera node not synced (wsrep_local_state_comment = " +
+                            (state.empty() ? std::string("unknown") : state) + ")"};
+        }
+    }
+    if (target == Target::Writable && (n.read_only || n.innodb_read_only)) {
+        return Unusable{std::string("not writable (") +
+                            (n.read_only ? "@@read_only = ON" : "@@innodb_read_only = ON") + "; target = writable)",
+                        true};
+    }
+    if (target == Target::ReadOnly && !n.read_only && !n.innodb_read_only) {
+        return Unusable{"not read-only (@@read_only = OFF; target = read_only)", true};
+    }
+    return std::nullopt;
+}
+
 std::optional<Unusable> unusable_because(Connection& connection, Target target) {
     try {
-        const ResultSet vars = connection.query(
-            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'innodb_read_only', 'wsrep_on')");
-        const bool read_only = on(value_of(vars, "read_only"));
-        const bool innodb_read_only = on(value_of(vars, "innodb_read_only"));
-        if (on(value_of(vars, "wsrep_on"))) {
-            const ResultSet status = connection.query(
-                "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment', 'wsrep_cluster_status')");
-            const std::string state = value_of(status, "wsrep_local_state_comment");
-            const std::string cluster = value_of(status, "wsrep_cluster_status");
-            if (cluster != "Primary") {
-                return Unusable{"Galera node not in the primary component (wsrep_cluster_status = " +
-                                (cluster.empty() ? std::string("unknown") : cluster) + ")"};
-            }
-            if (state != "Synced") {
-                return Unusable{"Galera node not synced (wsrep_local_state_comment = " +
-                                (state.empty() ? std::string("unknown") : state) + ")"};
-            }
-        }
-        if (target == Target::Writable && (read_only || innodb_read_only)) {
-            return Unusable{std::string("not writable (") +
-                                (read_only ? "@@read_only = ON" : "@@innodb_read_only = ON") + "; target = writable)",
-                            true};
-        }
-        if (target == Target::ReadOnly && !read_only && !innodb_read_only) {
-            return Unusable{"not read-only (@@read_only = OFF; target = read_only)", true};
-        }
-        return std::nullopt;
+        return judge(node_state(connection), target);
     } catch (const Error& e) {
         return Unusable{"the check of its state failed: " + std::string(code_name(e.code())) + ": " + e.what()};
     }
@@ -108,6 +124,15 @@ std::chrono::seconds mark_down(const Profile& profile, const HostPort& host, con
 void connection_lost(const Profile& profile, const Connection& connection, Clock::time_point opened) {
     const HostPort host{connection.info().host, connection.info().port};
     HostBackoff::process().lost(host, opened, std::chrono::seconds(profile.host_backoff_seconds), Clock::now());
+}
+
+std::optional<std::string> recheck(const Profile& profile, Connection& connection, Clock::time_point opened) {
+    std::optional<Unusable> why = unusable_because(connection, profile.target);
+    if (!why) return std::nullopt;
+    const HostPort host{connection.info().host, connection.info().port};
+    if (connection.lost()) connection_lost(profile, connection, opened);
+    else mark_down(profile, host, why);
+    return host.text() + ": " + why->reason;
 }
 
 Found search(const Profile& profile, const OpenOne& open_one) {

@@ -41,7 +41,21 @@ struct Unusable {
     bool wrong_role = false;
 };
 
-/// The after-login check, shared by the search and by the pool's check of an idle connection
+/// What a node says of itself after login (one or two round trips).
+struct NodeState {
+    bool read_only = false;         // @@read_only
+    bool innodb_read_only = false;  // @@innodb_read_only
+    bool wsrep_on = false;          // a Galera node; the three below are read only then
+    std::string wsrep_cluster_size;         // "3"
+    std::string wsrep_local_state_comment;  // "Synced", "Donor/Desynced", "Joining", ...
+    std::string wsrep_cluster_status;       // "Primary", "non-Primary", "Disconnected"
+};
+/// Reads it. Throws the query's Error.
+NodeState node_state(Connection& connection);
+/// Judges it for a target: nullopt when the node suits it.
+std::optional<Unusable> judge(const NodeState& state, Target target);
+
+/// The after-login check (node_state + judge), shared by the search and by the pool's check of an idle connection
 /// (one function, so that both judge a node alike): target (@@read_only, @@innodb_read_only) and,
 /// with wsrep_on, Synced + Primary. nullopt when the connection suits the profile.
 std::optional<Unusable> unusable_because(Connection& connection, Target target);
@@ -49,6 +63,14 @@ std::optional<Unusable> unusable_because(Connection& connection, Target target);
 /// Marks `host` down in the process-wide back-off (host_backoff_seconds of `profile`) for
 /// `why` (nullopt: it failed to connect). Returns the period.
 std::chrono::seconds mark_down(const Profile& profile, const HostPort& host, const std::optional<Unusable>& why);
+
+/// The pool's check of an idle connection of a searched profile (needs_search), in place of a
+/// bare ping: the search's own after-login check (unusable_because), so that a connection whose
+/// node became read-only, left the primary component or is no longer Synced is replaced like
+/// a dead one. Marks the host down when it fails (as mark_down, or as connection_lost when the
+/// session died). Returns why the connection must be replaced, or nullopt.
+std::optional<std::string> recheck(const Profile& profile, Connection& connection,
+                                   std::chrono::steady_clock::time_point opened);
 
 /// A pool's idle connection of a searched profile (needs_search) found lost, opened at `opened`:
 /// its host is marked down (HostBackoff::lost).

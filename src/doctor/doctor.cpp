@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 
+#include "cluster/search.hpp"
 #include "doctor/hints.hpp"
 #include "net/socket.hpp"
 #include "tls/probe.hpp"
@@ -169,6 +170,92 @@ bool check_certificates(DoctorReport& r, const Profile& p) {
     return true;
 }
 
+// ---- hosts (a profile listing several) --------------------------------------------------
+
+/// The profile narrowed to one host, as the search connects it: that host's own name verified.
+Profile only(const Profile& p, const HostPort& h) {
+    Profile one = p;
+    one.host = h.host;
+    one.port = h.port;
+    one.hosts = {h};
+    one.target = Target::Any;  // judged here, with the profile's target (cluster::judge)
+    return one;
+}
+
+DoctorHost visit(const Profile& p, const HostPort& h) {
+    DoctorHost out;
+    out.host = h.text();
+    try {
+        Connection c = Connection::open(only(p, h));
+        out.reached = true;
+        const cluster::NodeState n = cluster::node_state(c);
+        out.read_only = n.read_only || n.innodb_read_only;
+        out.wsrep_on = n.wsrep_on;
+        if (n.wsrep_on) {
+            out.wsrep_cluster_size = n.wsrep_cluster_size;
+            out.wsrep_local_state_comment = n.wsrep_local_state_comment;
+            out.wsrep_cluster_status = n.wsrep_cluster_status;
+        }
+        const std::optional<cluster::Unusable> why = cluster::judge(n, p.target);
+        out.usable = !why;
+        if (why) out.message = why->reason;
+    } catch (const Error& e) {
+        if (!out.reached) out.code = e.code();
+        out.message = std::string(code_name(e.code())) + ": " + std::string(e.message());
+    }
+    return out;
+}
+
+/// One line in plain words for the text report.
+std::string host_line(const DoctorHost& h) {
+    std::string line = h.host + ": ";
+    if (!h.reached) {
+        return line + "not reached, " + std::string(layer_name(layer_of(h.code))) + " layer: " + h.message;
+    }
+    line += h.usable ? "reached, usable" : "reached, NOT usable: " + h.message;
+    if (h.read_only) line += *h.read_only ? "; read-only" : "; writable";
+    if (h.wsrep_on && *h.wsrep_on) {
+        line += "; Galera as this node sees it: cluster size " + h.wsrep_cluster_size.value_or("?") + ", " +
+                h.wsrep_local_state_comment.value_or("?") + ", " + h.wsrep_cluster_status.value_or("?");
+    }
+    return line;
+}
+
+/// Connects every host on its own (file order, no back-off: the doctor looks at each) and
+/// returns the first usable one for the steps that follow, or nullopt when none is.
+std::optional<HostPort> check_hosts(DoctorReport& r, const Profile& p) {
+    DoctorStep& s = step_of(r, "hosts");
+    std::optional<HostPort> first_usable;
+    int usable = 0;
+    std::vector<HostPort> listed = p.hosts;
+    if (listed.empty()) listed.push_back(HostPort{p.host, p.port});
+    for (const HostPort& h : listed) {
+        DoctorHost d = visit(p, h);
+        s.details.push_back(host_line(d));
+        if (d.usable) {
+            ++usable;
+            if (!first_usable) first_usable = h;
+        }
+        r.hosts.push_back(std::move(d));
+    }
+    const std::string count = std::to_string(usable) + " of " + std::to_string(r.hosts.size()) +
+                              " hosts usable (target = " + std::string(target_name(p.target)) + ")";
+    if (usable == 0) {
+        fail(r, s, Code::NoUsableHost, "no usable host: " + count, &p);
+        return std::nullopt;
+    }
+    if (usable < static_cast<int>(r.hosts.size())) {
+        std::string down;
+        for (const DoctorHost& d : r.hosts) {
+            if (!d.usable) down += (down.empty() ? "" : ", ") + d.host;
+        }
+        set_warning(s, Code::NoUsableHost, count + "; not usable: " + down, &p);
+    } else {
+        set_ok(s, count);
+    }
+    return first_usable;
+}
+
 // ---- 4. dns, 5. tcp ---------------------------------------------------------------------
 
 bool check_dns(DoctorReport& r, const Profile& p) {
@@ -311,6 +398,7 @@ bool check_auth(DoctorReport& r, const Profile& p) {
         }
         std::string msg = "logged in as " + session.current_user + " over " + session.ssl_version + " " +
                           session.ssl_cipher;
+        if (cluster::needs_search(p)) msg += " on " + info.reached + " (the host a connection reaches now)";
         if (session.client_certificate) {
             msg += " with the " + std::string(session.using_next_certificate ? "next" : "current") +
                    " certificate " + session.client_certificate->subject;
@@ -353,8 +441,21 @@ void report_internal_error(DoctorReport& r, const std::exception& e) {
 void run_from_profile(DoctorReport& r, const Profile& p, const std::string* path, std::string_view env) {
     r.environment = p.environment;
     describe_profile(step_of(r, "profile"), p);
-    check_secrets(r, p, path, env) && check_certificates(r, p) && check_dns(r, p) && check_tcp(r, p) &&
-        check_tls(r, p) && check_auth(r, p);
+    if (!(check_secrets(r, p, path, env) && check_certificates(r, p))) return skip_rest(r);
+    // With a host list, dns / tcp / tls look at the first host a search could use (the others
+    // are in the hosts step); auth is a real Connection::open, search included.
+    Profile first = p;
+    if (cluster::needs_search(p)) {
+        const auto at = std::find_if(r.steps.begin(), r.steps.end(), [](const DoctorStep& s) { return s.name == "dns"; });
+        DoctorStep hosts;
+        hosts.name = "hosts";
+        hosts.title = "Hosts";
+        r.steps.insert(at, std::move(hosts));
+        const std::optional<HostPort> usable = check_hosts(r, p);
+        if (!usable) return skip_rest(r);
+        first = only(p, *usable);
+    }
+    check_dns(r, first) && check_tcp(r, first) && check_tls(r, first) && check_auth(r, p);
     skip_rest(r);
 }
 

@@ -55,6 +55,9 @@ std::string hint_for(Code code, const Profile* p) {
         case Code::TlsServerPinMismatch: return "the server certificate changed: update server_fingerprint if the change is expected";
         case Code::AuthDenied: return "compare the password source and the certificate with SHOW CREATE USER '" + user + "'";
         case Code::AuthCertificateRequired: return "the account requires a client certificate: set ssl_cert/ssl_key";
+        case Code::NoUsableHost:
+            return "each host's line says why it is not usable: start the node or open the path to it, fix its certificate, "
+                   "its role (read_only) or wait until the Galera node is Synced in the primary component";
         case Code::ServerError:
         case Code::QueryError:
         case Code::ServerGone: return "see the server's error log";

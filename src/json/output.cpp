@@ -120,6 +120,21 @@ Json encode_step(const DoctorStep& s) {
             {"details", s.details}};
 }
 
+Json encode_host(const DoctorHost& h) {
+    return {{"host", h.host},
+            {"reached", h.reached},
+            {"usable", h.usable},
+            {"code", static_cast<int>(h.code)},
+            {"code_name", text(code_name(h.code))},
+            {"layer", h.code == Code::Ok ? std::string() : std::string(layer_name(layer_of(h.code)))},
+            {"message", h.message},
+            {"read_only", optional_value(h.read_only)},
+            {"wsrep_on", optional_value(h.wsrep_on)},
+            {"wsrep_cluster_size", optional_value(h.wsrep_cluster_size)},
+            {"wsrep_local_state_comment", optional_value(h.wsrep_local_state_comment)},
+            {"wsrep_cluster_status", optional_value(h.wsrep_cluster_status)}};
+}
+
 Json encode_server(const DoctorServerTls& s) {
     Json chain = Json::array();
     for (const CertificateInfo& c : s.chain) chain.push_back(encode(c));
@@ -229,6 +244,8 @@ Json encode(const ValidationReport& r) {
 Json encode(const DoctorReport& r) {
     Json steps = Json::array();
     for (const DoctorStep& s : r.steps) steps.push_back(encode_step(s));
+    Json hosts = Json::array();
+    for (const DoctorHost& h : r.hosts) hosts.push_back(encode_host(h));
     return {{"schema", 1},
             {"profile", r.profile_path},
             {"environment", r.environment},
@@ -238,7 +255,8 @@ Json encode(const DoctorReport& r) {
             {"steps", std::move(steps)},
             {"certificates", optional(r.certificates)},
             {"server", r.server ? encode_server(*r.server) : Json(nullptr)},
-            {"session", r.session ? encode_session(*r.session) : Json(nullptr)}};
+            {"session", r.session ? encode_session(*r.session) : Json(nullptr)},
+            {"hosts", std::move(hosts)}};
 }
 
 Json encode(const Profile& p) {

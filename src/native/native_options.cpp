@@ -1,7 +1,9 @@
 // native/native_options.cpp — see include/verrou/native_options.hpp.
 #include "verrou/native_options.hpp"
 
+#include "cluster/search.hpp"
 #include "db/validation_cache.hpp"
+#include "verrou/connection.hpp"
 #include "verrou/error.hpp"
 
 namespace verrou {
@@ -14,6 +16,14 @@ NativeOptions native_options(const Profile& profile) {
     NativeOptions o;
     o.server = profile.host;
     o.port = profile.port;
+    if (cluster::needs_search(profile)) {
+        // WinDev's native access connects to one server: give it the one a search reaches now
+        // (a live node of the right role, per host_order and the back-off), not the first of
+        // the list, which may be the dead one. The search's connection is closed at once.
+        const Connection reached = Connection::open(profile);
+        o.server = reached.info().host;
+        o.port = reached.info().port;
+    }
     o.user = profile.user;
     o.database = profile.database;
     o.ssl_ca = profile.tls.ca;

@@ -99,12 +99,21 @@ struct Pool::State {
         }
     }
 
-    /// Outside the lock: an idle connection fit to hand out, or nullopt when it was dead (its
-    /// slot stays reserved as `opening` for a replacement).
+    /// Outside the lock: whether an idle connection is fit to hand out (false: dead, or with a
+    /// host list no longer suiting the profile; it is then replaced in the same slot).
     bool healthy(IdleConnection& c) {
         const Clock::time_point now = Clock::now();
         if (c.conn->lost()) return dead(c);
         if (now - c.last_used < std::chrono::seconds(settings.idle_check_seconds)) return true;
+        if (cluster::needs_search(profile)) {
+            // The node may be alive but no longer fit the target (made read-only, out of the
+            // primary component, not Synced): the search's own check, one round trip like a ping.
+            const std::optional<std::string> why = cluster::recheck(profile, *c.conn, c.created);
+            if (!why) return true;
+            std::lock_guard lock(m);
+            counters.last_error = "host no longer usable: " + *why;
+            return false;
+        }
         try {
             c.conn->ping();
             return true;

@@ -19,8 +19,12 @@
 
 #include "cluster/backoff.hpp"
 #include "db/bed_profile.hpp"
+#include <nlohmann/json.hpp>
+
 #include "verrou/connection.hpp"
+#include "verrou/doctor.hpp"
 #include "verrou/error.hpp"
+#include "verrou/native_options.hpp"
 #include "verrou/pool.hpp"
 
 using namespace verrou;
@@ -167,6 +171,42 @@ TEST_CASE("cluster: in_order reaches the first node, random spreads, reached is 
     REQUIRE(skipped(d).size() == 1);
     CHECK(contains(skipped(d)[0].message, "127.0.0.1:1"));
     CHECK(contains(skipped(d)[0].message, "NETWORK"));
+
+    // WinDev's native access gets the host a search reaches, not the dead first entry.
+    const NativeOptions native = native_options(dead_first);
+    CHECK(native.server == bed.node(2).host);
+    CHECK(native.port == bed.node(2).port);
+}
+
+TEST_CASE("cluster: the doctor walks every host and reports the cluster as each node sees it") {
+    const ClusterBed& bed = ClusterBed::get();
+    no_node_marked_down();
+    const DoctorReport r = run_doctor(all_nodes());
+    MESSAGE(doctor_report_to_text(r));
+    CHECK(r.status() == DoctorStatus::Ok);
+    const DoctorStep* hosts = r.step("hosts");
+    REQUIRE(hosts != nullptr);
+    CHECK(hosts->status == DoctorStatus::Ok);
+    CHECK(contains(hosts->message, "3 of 3 hosts usable"));
+    REQUIRE(r.hosts.size() == 3);
+    for (int k = 1; k <= 3; ++k) {
+        const DoctorHost& h = r.hosts[static_cast<std::size_t>(k - 1)];
+        CAPTURE(h.host);
+        CHECK(h.host == bed.node(k).text());
+        CHECK(h.reached);
+        CHECK(h.usable);
+        CHECK(h.read_only == false);
+        CHECK(h.wsrep_on == true);
+        CHECK(h.wsrep_cluster_size == "3");
+        CHECK(h.wsrep_local_state_comment == "Synced");
+        CHECK(h.wsrep_cluster_status == "Primary");
+    }
+    CHECK(contains(doctor_report_to_text(r), bed.node(2).text() + ": reached, usable; writable; Galera as this node "
+                                                                  "sees it: cluster size 3, Synced, Primary"));
+    // The order of the steps: the hosts step comes before those that look at one host.
+    std::vector<std::string> names;
+    for (const DoctorStep& s : r.steps) names.push_back(s.name);
+    CHECK(names == std::vector<std::string>{"profile", "secrets", "certificates", "hosts", "dns", "tcp", "tls", "auth"});
 }
 
 TEST_CASE("cluster: target = writable skips a read_only node, target = read_only finds it") {
@@ -210,6 +250,43 @@ TEST_CASE("cluster: target = writable skips a read_only node, target = read_only
     CHECK(contains(none.what(), "not writable"));
 }
 
+TEST_CASE("cluster: the pool replaces an idle connection whose node became read_only") {
+    const ClusterBed& bed = ClusterBed::get();
+    no_node_marked_down();
+    Profile p = all_nodes();
+    p.target = Target::Writable;
+    p.pool.idle_check_seconds = 0;  // the check runs at every acquire
+    Connection::open(p).execute("CREATE TABLE IF NOT EXISTS appdb.cluster_writes (id INT PRIMARY KEY) ENGINE=InnoDB");
+    Pool pool(p, 2);
+    CHECK(node_name(*pool.acquire()) == "node1");  // now idle in the pool, to node 1
+
+    bed.sql(1, "SET GLOBAL read_only = 1");
+    struct Restore {
+        const ClusterBed& bed;
+        ~Restore() {
+            try {
+                bed.sql(1, "SET GLOBAL read_only = 0");
+            } catch (...) {
+            }
+        }
+    } restore{bed};
+    const PoolStats before = pool.stats();
+    {
+        // No error for the caller: the connection to the read-only node is replaced by one the
+        // search opens on a writable node, and the write goes through.
+        Pool::Lease l = pool.acquire();
+        CHECK(node_name(*l) == "node2");
+        l->execute("REPLACE INTO appdb.cluster_writes VALUES (?)", {std::int64_t{200}});
+    }
+    const PoolStats after = pool.stats();
+    CHECK(after.replaced == before.replaced + 1);
+    CHECK(contains(after.last_error, bed.node(1).text()));
+    CHECK(contains(after.last_error, "not writable"));
+    // Marked down for writable only: a read_only search still wants it first.
+    CHECK(marked_down(bed.node(1), Target::Writable));
+    CHECK_FALSE(marked_down(bed.node(1), Target::ReadOnly));
+}
+
 TEST_CASE("cluster: a host presenting a certificate for another name is skipped, never accepted") {
     const ClusterBed& bed = ClusterBed::get();
     no_node_marked_down();
@@ -238,6 +315,12 @@ TEST_CASE("cluster: a host presenting a certificate for another name is skipped,
 TEST_CASE("cluster: a node outside the primary component is skipped") {
     const ClusterBed& bed = ClusterBed::get();
     no_node_marked_down();
+    // A pool holding an idle connection to node 1 from before: checked at acquire as the search
+    // checks a host, so replaced once node 1 is out of the primary component.
+    Profile pooled = all_nodes();
+    pooled.pool.idle_check_seconds = 0;
+    Pool pool(pooled, 2);
+    CHECK(node_name(*pool.acquire()) == "node1");
     bed.sql(1, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
     struct Restore {
         const ClusterBed& bed;
@@ -263,6 +346,13 @@ TEST_CASE("cluster: a node outside the primary component is skipped") {
     CHECK(contains(skipped(c)[0].message, "primary component"));
     CHECK(contains(skipped(c)[0].message, "marked down for 5 s"));
     CHECK(marked_down(bed.node(1)));
+    const PoolStats before = pool.stats();
+    {
+        Pool::Lease l = pool.acquire();
+        CHECK(node_name(*l) != "node1");
+    }
+    CHECK(pool.stats().replaced == before.replaced + 1);
+    CHECK(contains(pool.stats().last_error, "primary component"));
 }
 
 TEST_CASE("cluster: all hosts down is one error listing each host, within failover_timeout_seconds") {
@@ -354,6 +444,37 @@ TEST_CASE("cluster: a killed node: new connections and the pool go on, in-flight
         l->execute("REPLACE INTO appdb.cluster_writes VALUES (?)", {std::int64_t{100 + i}});
     }
 
+    // The doctor names the dead node with its layer and cause; the two others are fine and see
+    // a cluster of two (once they have evicted node 1).
+    bed.wait(2);
+    const DoctorReport doc = run_doctor(p);
+    MESSAGE(doctor_report_to_text(doc));
+    REQUIRE(doc.step("hosts") != nullptr);
+    CHECK(doc.step("hosts")->status == DoctorStatus::Warning);
+    CHECK(contains(doc.step("hosts")->message, "2 of 3 hosts usable"));
+    CHECK(contains(doc.step("hosts")->message, bed.node(1).text()));
+    CHECK(doc.exit_code() == NagiosCode::Warning);
+    CHECK(doc.step("auth")->status == DoctorStatus::Ok);
+    REQUIRE(doc.hosts.size() == 3);
+    CHECK(doc.hosts[0].host == bed.node(1).text());
+    CHECK_FALSE(doc.hosts[0].reached);
+    CHECK_FALSE(doc.hosts[0].usable);
+    CHECK(layer_of(doc.hosts[0].code) == Layer::Network);
+    CHECK_FALSE(doc.hosts[0].wsrep_on.has_value());
+    for (std::size_t k = 1; k < 3; ++k) {
+        CAPTURE(doc.hosts[k].host);
+        CHECK(doc.hosts[k].usable);
+        CHECK(doc.hosts[k].wsrep_cluster_size == "2");
+        CHECK(doc.hosts[k].wsrep_local_state_comment == "Synced");
+        CHECK(doc.hosts[k].wsrep_cluster_status == "Primary");
+    }
+    CHECK(contains(doctor_report_to_text(doc), bed.node(1).text() + ": not reached, NETWORK layer: NETWORK_"));
+    const auto j = nlohmann::json::parse(doctor_report_to_json(doc));
+    CHECK(j["hosts"][0]["layer"] == "NETWORK");
+    CHECK(j["hosts"][0]["wsrep_cluster_size"].is_null());
+    CHECK(j["hosts"][1]["wsrep_cluster_size"] == "2");
+    CHECK(j["hosts"][1]["wsrep_local_state_comment"] == "Synced");
+
     // Restart: it rejoins (cluster.sh waits until it is Synced) and new connections use it again.
     const auto t0 = Clock::now();
     bed.run("start " + bed.dir() + " 1");
@@ -365,7 +486,7 @@ TEST_CASE("cluster: a killed node: new connections and the pool go on, in-flight
     Connection back = Connection::open(p);
     CHECK(node_name(back) == "node1");
     CHECK(skipped(back).empty());
-    CHECK(back.query("SELECT COUNT(*) FROM appdb.cluster_writes WHERE id >= 100").rows.at(0).at(0) == "3");
+    CHECK(back.query("SELECT COUNT(*) FROM appdb.cluster_writes WHERE id BETWEEN 100 AND 199").rows.at(0).at(0) == "3");
     // The pool too: its connections still to node 1 from before the kill are replaced by new
     // ones, which the search opens on node 1 again.
     std::vector<Pool::Lease> all;

@@ -143,6 +143,12 @@ class TestShapes(LibTestCase):
         doctor = self.v.doctor(bed_profile(self.tmp))
         self.assertEqual(doctor["status"], "OK", doctor)  # every step ran: server and session present
         add("verrou_doctor", doctor)
+        # A host list (the bed's server and a port nobody listens on): the hosts step, one entry
+        # reached and one not.
+        listed = bed_profile(self.tmp, extra={"host": ["127.0.0.1:%d" % dev["port"], "127.0.0.1:1"]})
+        doctor = self.v.doctor(listed)
+        self.assertEqual([(h["reached"], h["usable"]) for h in doctor["hosts"]], [(True, True), (False, False)], doctor)
+        add("verrou_doctor", doctor)
         return emitted
 
     def test_emitted_keys_are_the_documented_ones(self):
