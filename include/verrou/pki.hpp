@@ -5,6 +5,8 @@
 //   <root>/<env>/ca.crt, ca.key         the environment's CA ("verrou <env> CA")
 //   <root>/<env>/crl.pem                its CRL, regenerated on every revocation
 //   <root>/<env>/index.json             issued and revoked serials (the CA's database)
+//   <root>/<env>/index.txt              the same in `openssl ca` format, rewritten on every
+//                                       change: what `openssl ocsp -index` serves (docs/ocsp.md)
 //   <root>/<env>/issued/<name>.crt|key  issued certificates and keys
 // Keys are written mode 0600 through a temporary file (O_EXCL, write, fsync) that is then
 // linked into place, so a file is either complete or absent, and an existing file is never
@@ -30,18 +32,30 @@ struct Issued {
 Issued init_ca(const std::string& root, const std::string& env, int days = 3650);
 
 /// Server certificate: CN = first host (or first IP), SAN DNS:hosts + IP:ips, EKU serverAuth.
+/// `ocsp_url` (an http:// URL, or "" for none) goes into the Authority Information Access: the
+/// responder clients ask about this certificate (verrou's ocsp = soft by default then).
 Issued issue_server(const std::string& root, const std::string& env, const std::vector<std::string>& hosts,
-                    const std::vector<std::string>& ips, int days = 397);
+                    const std::vector<std::string>& ips, int days = 397, const std::string& ocsp_url = "");
 
-/// Client certificate for MariaDB's REQUIRE SUBJECT: CN "<user>-<env>", EKU clientAuth.
-Issued issue_client(const std::string& root, const std::string& env, const std::string& user, int days = 365);
+/// Client certificate for MariaDB's REQUIRE SUBJECT: CN "<user>-<env>", EKU clientAuth;
+/// `ocsp_url` as for issue_server.
+Issued issue_client(const std::string& root, const std::string& env, const std::string& user, int days = 365,
+                    const std::string& ocsp_url = "");
 
-/// Revokes a certificate issued by this CA (by serial, upper/lower hex, or by its file) and
-/// regenerates the CRL. Returns the CRL path. Unknown serial → Error(INVALID_ARGUMENT).
+/// The CA's delegated OCSP responder: CN "verrou <env> OCSP responder", EKU OCSPSigning,
+/// id-pkix-ocsp-nocheck, written to <root>/<env>/issued/ocsp-responder.crt|key. With it,
+/// `openssl ocsp -index <root>/<env>/index.txt -CA ca.crt -rsigner … -rkey …` answers for
+/// this CA (docs/ocsp.md, "Running a responder").
+Issued issue_ocsp_responder(const std::string& root, const std::string& env, int days = 90);
+
+/// Revokes a certificate issued by this CA (by serial, upper/lower hex, or by its file),
+/// regenerates the CRL and rewrites index.txt (a running `openssl ocsp` re-reads it). Returns
+/// the CRL path. Unknown serial → Error(INVALID_ARGUMENT).
 std::string revoke_serial(const std::string& root, const std::string& env, const std::string& serial_hex);
 std::string revoke_certificate(const std::string& root, const std::string& env, const std::string& cert_path);
 
-/// Rewrites <root>/<env>/crl.pem from index.json (valid `crl_days`). Returns its path.
+/// Rewrites <root>/<env>/crl.pem (valid `crl_days`) and index.txt from index.json. Returns the
+/// CRL's path.
 std::string generate_crl(const std::string& root, const std::string& env, int crl_days = 30);
 
 }  // namespace verrou::pki

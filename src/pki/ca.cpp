@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <ctime>
 #include <filesystem>
 
@@ -188,8 +189,103 @@ json load_index(const std::string& dir) {
     return json::parse(read_text(path));
 }
 
+// ---- index.txt: the same database in `openssl ca` format, for `openssl ocsp -index` --------
+
+/// A date as `openssl ca` writes it in index.txt: UTCTime YYMMDDHHMMSSZ up to 2049, then
+/// GeneralizedTime (RFC 5280 4.1.2.5), which OpenSSL 3 also reads there.
+std::string index_date(const std::tm& tm) {
+    char out[20];
+    const char* format = tm.tm_year + 1900 < 2050 ? "%y%m%d%H%M%SZ" : "%Y%m%d%H%M%SZ";
+    if (std::strftime(out, sizeof out, format, &tm) == 0) throw Error(Code::Internal, "cannot format a date");
+    return out;
+}
+
+std::string index_date(std::time_t t) {
+    std::tm tm{};
+#ifdef _WIN32
+    gmtime_s(&tm, &t);
+#else
+    gmtime_r(&t, &tm);
+#endif
+    return index_date(tm);
+}
+
+/// index.json keeps not_after as ISO 8601 UTC ("2027-12-06T14:00:00Z", tls::iso8601).
+std::string index_date(const std::string& iso) {
+    // Fixed positions of YYYY-MM-DDTHH:MM:SSZ.
+    const auto field = [&](std::size_t at, std::size_t len) {
+        int v = -1;
+        const char* first = iso.data() + at;
+        const auto r = std::from_chars(first, first + len, v);
+        return r.ec == std::errc() && r.ptr == first + len ? v : -1;
+    };
+    std::tm tm{};
+    if (iso.size() != 20 || iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' || iso[13] != ':' || iso[16] != ':' ||
+        iso[19] != 'Z' || (tm.tm_year = field(0, 4)) < 1950 || (tm.tm_mon = field(5, 2)) < 1 ||
+        (tm.tm_mday = field(8, 2)) < 1 || (tm.tm_hour = field(11, 2)) < 0 || (tm.tm_min = field(14, 2)) < 0 ||
+        (tm.tm_sec = field(17, 2)) < 0) {
+        throw Error(Code::InvalidArgument, "index.json: not_after '" + iso + "' is not an ISO 8601 UTC date");
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return index_date(tm);
+}
+
+/// One line per issued certificate: V (valid) or R (revoked, with its date), expiry, serial,
+/// "unknown" for the file name, subject. The responder answers "unknown" for any serial not
+/// listed, which verrou refuses (CERT_OCSP_INVALID).
+std::string index_txt(const json& index) {
+    std::string out;
+    for (const auto& i : index["issued"]) {
+        const std::string serial = normalize_serial(i["serial"].get<std::string>());
+        std::string revoked;
+        for (const auto& r : index["revoked"]) {
+            if (normalize_serial(r["serial"].get<std::string>()) == serial) {
+                revoked = index_date(r["revoked_at"].get<std::time_t>());
+            }
+        }
+        out += (revoked.empty() ? "V\t" : "R\t") + index_date(i["not_after"].get<std::string>()) + "\t" + revoked +
+               "\t" + serial + "\tunknown\t" + i["subject"].get<std::string>() + "\n";
+    }
+    return out;
+}
+
+/// index.json is verrou's record; index.txt is derived from it on every change, replaced by a
+/// rename (a new inode), which a running `openssl ocsp -index` notices before its next answer.
+void write_index_txt(const std::string& dir, const json& index) {
+    replace_file(dir + "/index.txt", index_txt(index), 0644);
+}
+
 void save_index(const std::string& dir, const json& index) {
     replace_file(dir + "/index.json", index.dump(2) + "\n", 0644);
+    write_index_txt(dir, index);
+}
+
+/// An `http://` URL for the Authority Information Access extension. The extension is written
+/// with OpenSSL's configuration syntax, where a comma starts the next value: refused, with
+/// spaces and control characters, rather than escaped.
+void check_ocsp_url(const std::string& url) {
+    const bool printable = std::all_of(url.begin(), url.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f && c != ',';
+    });
+    if (url.rfind("http://", 0) != 0 || url.size() <= 7 || url.size() > 2048 || !printable) {
+        throw Error(Code::InvalidArgument, "--ocsp-url '" + url +
+                                               "' must be an http:// URL (OCSP runs over plain HTTP, its answers are "
+                                               "signed) without spaces or commas, at most 2048 characters");
+    }
+}
+
+/// The extensions every end-entity certificate gets, plus the AIA when a responder is named.
+std::vector<std::pair<int, std::string>> leaf_extensions(const std::string& eku, const std::string& ocsp_url) {
+    std::vector<std::pair<int, std::string>> ext = {{NID_basic_constraints, "critical,CA:FALSE"},
+                                                    {NID_key_usage, "critical,digitalSignature"},
+                                                    {NID_ext_key_usage, eku}};
+    if (!ocsp_url.empty()) {
+        check_ocsp_url(ocsp_url);
+        ext.emplace_back(NID_info_access, "OCSP;URI:" + ocsp_url);
+    }
+    return ext;
 }
 
 /// Builds, signs and writes one certificate + key. `issuer` null = self-signed CA.
@@ -270,9 +366,10 @@ Issued init_ca(const std::string& root, const std::string& env, int days) {
 }
 
 Issued issue_server(const std::string& root, const std::string& env, const std::vector<std::string>& hosts,
-                    const std::vector<std::string>& ips, int days) {
+                    const std::vector<std::string>& ips, int days, const std::string& ocsp_url) {
     const std::string dir = env_dir(root, env);
     if (hosts.empty() && ips.empty()) throw Error(Code::InvalidArgument, "issue-server needs --host or --ip");
+    auto extensions = leaf_extensions("serverAuth", ocsp_url);
     std::string san;
     for (const auto& h : hosts) {
         check_name(h, "host");
@@ -286,23 +383,33 @@ Issued issue_server(const std::string& root, const std::string& env, const std::
     const Ca ca = load_ca(dir);
     const std::string cn = hosts.empty() ? ips.front() : hosts.front();
     const std::string base = dir + "/issued/" + cn;
-    return make_certificate(dir, base + ".crt", base + ".key", cn, days, &ca,
-                            {{NID_basic_constraints, "critical,CA:FALSE"},
-                             {NID_key_usage, "critical,digitalSignature"},
-                             {NID_ext_key_usage, "serverAuth"},
-                             {NID_subject_alt_name, san}});
+    extensions.emplace_back(NID_subject_alt_name, san);
+    return make_certificate(dir, base + ".crt", base + ".key", cn, days, &ca, extensions);
 }
 
-Issued issue_client(const std::string& root, const std::string& env, const std::string& user, int days) {
+Issued issue_client(const std::string& root, const std::string& env, const std::string& user, int days,
+                    const std::string& ocsp_url) {
     const std::string dir = env_dir(root, env);
     check_name(user, "user");
+    const auto extensions = leaf_extensions("clientAuth", ocsp_url);
     const Ca ca = load_ca(dir);
     const std::string cn = user + "-" + env;  // verrou's environment guard expects <user>-<env>
     const std::string base = dir + "/issued/" + cn;
-    return make_certificate(dir, base + ".crt", base + ".key", cn, days, &ca,
+    return make_certificate(dir, base + ".crt", base + ".key", cn, days, &ca, extensions);
+}
+
+Issued issue_ocsp_responder(const std::string& root, const std::string& env, int days) {
+    const std::string dir = env_dir(root, env);
+    const Ca ca = load_ca(dir);
+    const std::string base = dir + "/issued/ocsp-responder";
+    // OCSPSigning makes it a delegated responder (RFC 6960 4.2.2.2): clients accept its answers
+    // for this CA only. ocsp-nocheck: nobody asks about the responder's own status (that would
+    // need a second responder), hence the short default validity instead.
+    return make_certificate(dir, base + ".crt", base + ".key", "verrou " + env + " OCSP responder", days, &ca,
                             {{NID_basic_constraints, "critical,CA:FALSE"},
                              {NID_key_usage, "critical,digitalSignature"},
-                             {NID_ext_key_usage, "clientAuth"}});
+                             {NID_ext_key_usage, "OCSPSigning"},
+                             {NID_id_pkix_OCSP_noCheck, "ignored"}});
 }
 
 std::string generate_crl(const std::string& root, const std::string& env, int crl_days) {
@@ -344,6 +451,7 @@ std::string generate_crl(const std::string& root, const std::string& env, int cr
     if (X509_CRL_sign(crl.get(), ca.key.get(), EVP_sha256()) <= 0) crypto_fail("CRL signing failed");
     const std::string path = dir + "/crl.pem";
     replace_file(path, crl_pem(crl.get()), 0644);
+    write_index_txt(dir, index);  // a CA made before index.txt existed gets it here too
     return path;
 }
 

@@ -454,6 +454,120 @@ class Bed(unittest.TestCase):
         finally:
             subprocess.run(["bash", testbed, "stop", BED, "pkirecette"], capture_output=True, timeout=120)
 
+    def start_openssl_responder(self, env_dir):
+        """The stock `openssl ocsp` serving verrou pki's index.txt, signed by the delegated
+        responder certificate. It binds every interface (its -port takes no address) on a port the
+        kernel picks; only 127.0.0.1 is ever asked. Returns (process, url)."""
+        issued = os.path.join(env_dir, "issued")
+        proc = subprocess.Popen(
+            ["openssl", "ocsp", "-index", os.path.join(env_dir, "index.txt"), "-CA", os.path.join(env_dir, "ca.crt"),
+             "-rsigner", os.path.join(issued, "ocsp-responder.crt"), "-rkey", os.path.join(issued, "ocsp-responder.key"),
+             "-port", "0", "-nmin", "5"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+        line = proc.stdout.readline()  # "ACCEPT [::]:PORT PID=N"
+        port = line.split("]:")[1].split()[0] if "]:" in line else ""
+        if not port.isdigit():
+            proc.kill()
+            self.fail("openssl ocsp did not start: " + line)
+        return proc, "http://127.0.0.1:%s/" % port
+
+    def nudge(self, url, env_dir, cert):
+        """openssl ocsp re-reads index.txt before it waits for its next connection: the first
+        answer after a change may still be the old one. One request of our own consumes it."""
+        subprocess.run(["openssl", "ocsp", "-url", url, "-issuer", os.path.join(env_dir, "ca.crt"), "-cert", cert,
+                        "-no_nonce", "-noverify"], capture_output=True, timeout=30)
+
+    def test_pki_ocsp_with_the_stock_openssl_responder(self):
+        """verrou pki as an OCSP-capable CA: certificates naming the responder (AIA), its delegated
+        certificate, index.txt served by `openssl ocsp`; `verrou pki revoke` makes the server's
+        and the client's certificates revoked for every client at once, without copying a CRL."""
+        d = os.path.join(self.tmp, "pki")
+        env_dir = os.path.join(d, "recette")
+        issued = os.path.join(env_dir, "issued")
+        for args in (["init-ca"], ["issue-ocsp-responder"]):
+            rc, _, err = self.run_clean("pki", *args, "--env", "recette", "--dir", d)
+            self.assertEqual(rc, 0, err)
+        responder, url = self.start_openssl_responder(env_dir)
+        testbed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testbed", "testbed.sh")
+        try:
+            for args in (["issue-server", "--host", "localhost", "--ip", "127.0.0.1", "--ocsp-url", url],
+                         ["issue-client", "--user", "app_user", "--days", "90", "--ocsp-url", url]):
+                rc, _, err = self.run_clean("pki", *args, "--env", "recette", "--dir", d)
+                self.assertEqual(rc, 0, err)
+            self.assertEqual(run("pki", "crl", "--env", "recette", "--dir", d, "--ocsp-url", url)[0], 3)
+            self.nudge(url, env_dir, os.path.join(issued, "localhost.crt"))
+            sql = os.path.join(self.tmp, "require.sql")
+            with open(sql, "w") as f:
+                f.write("ALTER USER 'app_user'@'%' REQUIRE SUBJECT '/CN=app_user-recette' "
+                        "AND ISSUER '/CN=verrou recette CA';\n")
+            p = subprocess.run(["bash", testbed, "serve", BED, "ocsprecette", os.path.join(env_dir, "ca.crt"),
+                                os.path.join(issued, "localhost.crt"), os.path.join(issued, "localhost.key"), sql],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            port = int(p.stdout.strip().splitlines()[-1])
+            profile = os.path.join(self.tmp, "recette.json")
+            client_cert = os.path.join(issued, "app_user-recette.crt")
+            server_cert = os.path.join(issued, "localhost.crt")
+
+            def write(**extra):
+                env = {"host": "127.0.0.1", "port": port, "user": "app_user", "database": "appdb",
+                       "connect_timeout": 5, "password_file": os.path.join(BED, "secrets", "app_user_password"),
+                       "ssl_ca": os.path.join(env_dir, "ca.crt"), "ssl_cert": client_cert,
+                       "ssl_key": os.path.join(issued, "app_user-recette.key")}
+                env.update(extra)
+                with open(profile, "w") as f:
+                    json.dump({"environments": {"recette": env}}, f)
+
+            # No `ocsp` key: soft, because the certificates name a responder. Both are good.
+            write()
+            rc, out, err = self.run_clean("cert", "check", "--profile", profile, "--env", "recette")
+            self.assertEqual(rc, 0, out + err)
+            self.assertIn(url, out)
+            write(ocsp="hard")
+            rc, out, err = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
+            self.assertEqual(rc, 0, out + err)
+            self.assertEqual(json.loads(out)["session"]["ssl_version"], "TLSv1.3")
+
+            # The workstation's certificate revoked: cert check and the doctor say so before any
+            # server is asked.
+            rc, _, err = self.run_clean("pki", "revoke", "--env", "recette", "--dir", d, "--cert", client_cert)
+            self.assertEqual(rc, 0, err)
+            self.nudge(url, env_dir, client_cert)
+            rc, out, _ = self.run_clean("cert", "check", "--profile", profile, "--env", "recette")
+            self.assertEqual(rc, 2, out)
+            self.assertIn("revoked", out.lower())
+            rc, out, _ = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
+            j = json.loads(out)
+            self.assertEqual(rc, 2, out)
+            self.assertEqual(j["stopped_at"], "certificates")
+            self.assertIn("CERT_REVOKED", out)
+
+            # A fresh client certificate, then the server's certificate revoked: refused before
+            # the login, by OCSP alone (the profile names no CRL).
+            os.rename(client_cert, client_cert + ".revoked")
+            os.rename(os.path.join(issued, "app_user-recette.key"), os.path.join(issued, "app_user-recette.key.old"))
+            rc, _, err = self.run_clean("pki", "issue-client", "--env", "recette", "--dir", d, "--user", "app_user",
+                                        "--days", "90", "--ocsp-url", url)
+            self.assertEqual(rc, 0, err)
+            self.nudge(url, env_dir, client_cert)
+            rc, out, err = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
+            self.assertEqual(rc, 0, out + err)
+            rc, _, err = self.run_clean("pki", "revoke", "--env", "recette", "--dir", d, "--cert", server_cert)
+            self.assertEqual(rc, 0, err)
+            self.nudge(url, env_dir, server_cert)
+            for mode in ("soft", "hard"):
+                with self.subTest(ocsp=mode):
+                    write(ocsp=mode)
+                    rc, out, _ = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
+                    self.assertEqual(rc, 2, out)
+                    self.assertIn("CERT_REVOKED", out)
+                    self.assertNotIn("session", {k for k, v in json.loads(out).items() if v})
+        finally:
+            responder.kill()
+            responder.wait()
+            responder.stdout.close()
+            subprocess.run(["bash", testbed, "stop", BED, "ocsprecette"], capture_output=True, timeout=120)
+
 
 if __name__ == "__main__":
     unittest.main()

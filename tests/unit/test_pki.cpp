@@ -3,6 +3,7 @@
 // `openssl verify -crl_check`, and verrou's own validator accepts the issued material.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -260,4 +261,80 @@ TEST_CASE("pki: an encrypted CA key is a clear error, never a passphrase prompt"
         CHECK_FALSE(fs::exists(t.dir + "/dev/issued/app_user-dev.key"));
         CHECK_FALSE(fs::exists(t.dir + "/dev/issued/app_user-dev.crt"));
     }
+}
+
+TEST_CASE("pki: OCSP — AIA URL, delegated responder, index.txt that openssl ocsp answers from") {
+    TempDir t;
+    const auto ca = verrou::pki::init_ca(t.dir, "dev");
+    const std::string url = "http://127.0.0.1:8888/ocsp";
+    const auto cli = verrou::pki::issue_client(t.dir, "dev", "app_user", 365, url);
+    const auto srv = verrou::pki::issue_server(t.dir, "dev", {"db.dev.local"}, {}, 90, url);
+    const auto plain = verrou::pki::issue_client(t.dir, "dev", "no_aia");
+    CHECK(sh("openssl x509 -noout -ocsp_uri -in " + cli.cert_path).out == url + "\n");
+    CHECK(sh("openssl x509 -noout -ocsp_uri -in " + srv.cert_path).out == url + "\n");
+    CHECK(sh("openssl x509 -noout -ocsp_uri -in " + plain.cert_path).out.empty());
+
+    const auto resp = verrou::pki::issue_ocsp_responder(t.dir, "dev");
+    CHECK(resp.cert_path == t.dir + "/dev/issued/ocsp-responder.crt");
+    CHECK(resp.subject == "/CN=verrou dev OCSP responder");
+    CHECK(mode_of(resp.key_path) == 0600);
+    const auto resp_text = sh("openssl x509 -noout -text -in " + resp.cert_path).out;
+    CHECK(contains(resp_text, "OCSP Signing"));
+    CHECK(contains(resp_text, "OCSP No Check"));
+    CHECK(contains(resp_text, "CA:FALSE"));
+    CHECK(sh("openssl verify -CAfile " + ca.cert_path + " " + resp.cert_path).status == 0);
+    CHECK(verrou::inspect_certificate(resp.cert_path).days_left <= 90);
+
+    // index.txt: one V line per issued certificate, in `openssl ca` format.
+    const std::string index = t.dir + "/dev/index.txt";
+    const auto lines = sh("cat " + index).out;
+    CHECK(std::count(lines.begin(), lines.end(), '\n') == 4);
+    CHECK(contains(lines, "V\t"));
+    CHECK(contains(lines, "\t\t" + cli.serial_hex + "\tunknown\t/CN=app_user-dev\n"));
+
+    // The stock `openssl ocsp` without a network: request to a file, answered from index.txt
+    // and signed by the delegated responder, then verified against the CA.
+    const auto ask = [&](const std::string& cert) {
+        const std::string req = t.dir + "/req.der", resp_der = t.dir + "/resp.der";
+        return sh("openssl ocsp -no_nonce -issuer " + ca.cert_path + " -cert " + cert + " -reqout " + req +
+                  " && openssl ocsp -index " + index + " -CA " + ca.cert_path + " -rsigner " + resp.cert_path +
+                  " -rkey " + resp.key_path + " -reqin " + req + " -respout " + resp_der +
+                  " && openssl ocsp -no_nonce -respin " + resp_der + " -issuer " + ca.cert_path + " -CAfile " +
+                  ca.cert_path + " -cert " + cert)
+            .out;
+    };
+    const auto good = ask(cli.cert_path);
+    CHECK_MESSAGE(contains(good, "Response verify OK"), good);
+    CHECK_MESSAGE(contains(good, cli.cert_path + ": good"), good);
+
+    verrou::pki::revoke_certificate(t.dir, "dev", cli.cert_path);
+    CHECK(contains(sh("cat " + index).out, "R\t"));
+    const auto revoked = ask(cli.cert_path);
+    CHECK_MESSAGE(contains(revoked, cli.cert_path + ": revoked"), revoked);
+    CHECK_MESSAGE(contains(revoked, "Response verify OK"), revoked);
+    CHECK_MESSAGE(contains(ask(srv.cert_path), srv.cert_path + ": good"), "other certificates stay good");
+
+    // A CA folder from before index.txt existed gets it back from `pki crl`.
+    fs::remove(index);
+    verrou::pki::generate_crl(t.dir, "dev");
+    CHECK(contains(ask(cli.cert_path), cli.cert_path + ": revoked"));
+}
+
+TEST_CASE("pki: a bad --ocsp-url is refused before anything is written") {
+    TempDir t;
+    verrou::pki::init_ca(t.dir, "dev");
+    for (const std::string bad : {"https://ocsp.example/", "http://", "http://a,b/", "http://a b/", "ftp://x/",
+                                  "http://x/\x01"}) {
+        CAPTURE(bad);
+        try {
+            verrou::pki::issue_client(t.dir, "dev", "app_user", 365, bad);
+            FAIL("accepted");
+        } catch (const verrou::Error& e) {
+            CHECK(e.code() == verrou::Code::InvalidArgument);
+            CHECK(contains(std::string(e.message()), "must be an http:// URL"));
+        }
+        CHECK_THROWS_AS(verrou::pki::issue_server(t.dir, "dev", {"db"}, {}, 90, bad), verrou::Error);
+    }
+    CHECK_FALSE(fs::exists(t.dir + "/dev/issued/app_user-dev.key"));
+    CHECK_FALSE(fs::exists(t.dir + "/dev/issued/db.key"));
 }

@@ -12,18 +12,24 @@ namespace verrou::cli {
 namespace {
 
 constexpr const char* kHelp = R"(usage: verrou pki init-ca      --env ENV --dir D [--days 3650]
-       verrou pki issue-server --env ENV --dir D --host NAME [--host NAME...] [--ip ADDR...] [--days 397]
-       verrou pki issue-client --env ENV --dir D --user USER [--days 365]
+       verrou pki issue-server --env ENV --dir D --host NAME [--host NAME...] [--ip ADDR...] [--days 397] [--ocsp-url URL]
+       verrou pki issue-client --env ENV --dir D --user USER [--days 365] [--ocsp-url URL]
+       verrou pki issue-ocsp-responder --env ENV --dir D [--days 90]
        verrou pki revoke       --env ENV --dir D (--serial HEX | --cert FILE)
        verrou pki crl          --env ENV --dir D
 
 A small CA for dev and recette environments (production should use the organisation's
-PKI): one CA per environment in D/ENV/ (ca.crt, ca.key, crl.pem, index.json), EC P-256,
-SHA-256, CN "verrou ENV CA". Issued files go to D/ENV/issued/: servers as HOST.crt/.key
+PKI): one CA per environment in D/ENV/ (ca.crt, ca.key, crl.pem, index.json, index.txt), EC
+P-256, SHA-256, CN "verrou ENV CA". Issued files go to D/ENV/issued/: servers as HOST.crt/.key
 (SAN from --host/--ip, EKU serverAuth), clients as USER-ENV.crt/.key (the CN verrou's
 environment guard and MariaDB's REQUIRE SUBJECT expect, EKU clientAuth).
+--ocsp-url http://HOST:PORT/ names the OCSP responder in the certificate (Authority
+Information Access); issue-ocsp-responder issues its delegated signing certificate
+(D/ENV/issued/ocsp-responder.crt/.key, EKU OCSPSigning). index.txt is the CA's database in
+`openssl ca` format, what `openssl ocsp -index D/ENV/index.txt` serves.
 Keys are written mode 0600, atomically; existing files are never overwritten.
-revoke adds the certificate to the CRL and regenerates D/ENV/crl.pem.
+revoke adds the certificate to the CRL, regenerates D/ENV/crl.pem and rewrites index.txt
+(a running `openssl ocsp` re-reads it before its next answer).
 Exit 0 done, 2 refused or failed, 3 usage.
 )";
 
@@ -72,7 +78,7 @@ int cmd_pki(const ArgList& argv) {
     ArgList rest1, rest2;
     const auto hosts = collect(argv, "--host", rest1);
     const auto ips = collect(rest1, "--ip", rest2);
-    const Args args(rest2, {"--env", "--dir", "--days", "--user", "--serial", "--cert"}, {});
+    const Args args(rest2, {"--env", "--dir", "--days", "--user", "--serial", "--cert", "--ocsp-url"}, {});
     if (args.help() || args.positional().empty()) {
         std::cout << kHelp;
         return args.help() ? kOk : kUnknown;
@@ -92,23 +98,30 @@ int cmd_pki(const ArgList& argv) {
 
 int run(const std::string& action, const std::string& env, const std::string& dir, const Args& args,
         const std::vector<std::string>& hosts, const std::vector<std::string>& ips) {
+    if (args.get("--ocsp-url") && action != "issue-server" && action != "issue-client") {
+        throw UsageError{"--ocsp-url applies to issue-server and issue-client only"};
+    }
     if (action == "init-ca") {
         print(pki::init_ca(dir, env, days_of(args, 3650)));
     } else if (action == "issue-server") {
         if (hosts.empty() && ips.empty()) throw UsageError{"issue-server needs --host and/or --ip"};
-        print(pki::issue_server(dir, env, hosts, ips, days_of(args, 397)));
+        print(pki::issue_server(dir, env, hosts, ips, days_of(args, 397), args.get("--ocsp-url").value_or("")));
     } else if (action == "issue-client") {
-        print(pki::issue_client(dir, env, args.require("--user"), days_of(args, 365)));
+        print(pki::issue_client(dir, env, args.require("--user"), days_of(args, 365),
+                                args.get("--ocsp-url").value_or("")));
+    } else if (action == "issue-ocsp-responder") {
+        print(pki::issue_ocsp_responder(dir, env, days_of(args, 90)));
     } else if (action == "revoke") {
         const auto serial = args.get("--serial");
         const auto cert = args.get("--cert");
         if (!serial == !cert) throw UsageError{"revoke needs exactly one of --serial or --cert"};
         const std::string crl = serial ? pki::revoke_serial(dir, env, *serial) : pki::revoke_certificate(dir, env, *cert);
-        std::cout << "revoked; CRL regenerated: " << crl << "\n";
+        std::cout << "revoked; CRL regenerated: " << crl << "; OCSP index rewritten\n";
     } else if (action == "crl") {
         std::cout << "CRL regenerated: " << pki::generate_crl(dir, env) << "\n";
     } else {
-        throw UsageError{"unknown action '" + action + "' (init-ca, issue-server, issue-client, revoke, crl)"};
+        throw UsageError{"unknown action '" + action +
+                         "' (init-ca, issue-server, issue-client, issue-ocsp-responder, revoke, crl)"};
     }
     return kOk;
 }
