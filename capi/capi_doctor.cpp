@@ -28,7 +28,7 @@ VERROU_API verrou_int VERROU_CALL verrou_doctor(const char* path, const char* en
 VERROU_API verrou_int VERROU_CALL verrou_cert_check(verrou_int profile, char* buf, verrou_int size) {
     return guarded([&] {
         const auto object = get_as<ProfileObject>(profile, Kind::Profile);
-        const ValidationReport report = validate_tls_material(object->profile);
+        const ValidationReport report = validate_tls_material_online(object->profile);
         return write_out(json_output::render(json_output::encode_cert_check(report, object->profile.environment)),
                          buf, size);
     });

@@ -390,15 +390,17 @@ VERROU_API verrou_int VERROU_CALL verrou_login_unlock(verrou_int connection, con
 /* ---- diagnosis and monitoring (capi_doctor.cpp) ----------------------------------------- */
 
 /** Walks the layers of one profile environment (profile, secrets, certificates, DNS, TCP, TLS,
- * SQL authentication), stopping at the first failure; writes the JSON report of
+ * revocation, SQL authentication), stopping at the first failure; writes the JSON report of
  * docs/doctor.md and returns its length. The verdict is in the JSON: "status" (worst step:
  * OK / WARNING / FAILED) and "exit_code" (Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). A problem of the profile,
  * network or server is a step of the report, not an error of this call. When the buffer is too
  * small, an immediate retry with the same arguments gets the same report without re-running.
  * "certificates", "server" and "session" are null when the run stopped before them. "hosts":
- * one entry per host of a profile listing several (step "hosts"), else empty.
+ * one entry per host of a profile listing several (step "hosts"), else empty. "revocation": what
+ * the CRL and the OCSP responder say about the server's and the client's certificates (step
+ * "revocation"), empty when the run stopped before it or no source applies.
  * @json verrou_doctor {schema, profile, environment, status, exit_code, stopped_at, steps,
- *   certificates, server, session, hosts}
+ *   certificates, server, session, hosts, revocation}
  * @json verrou_doctor.steps[] {step, title, status, code, code_name, layer, message, hint,
  *   details}
  * @json verrou_doctor.certificates = certificate_report
@@ -409,13 +411,17 @@ VERROU_API verrou_int VERROU_CALL verrou_login_unlock(verrou_int connection, con
  *   server_version, using_next_certificate, client_certificate}
  * @json verrou_doctor.session.client_certificate = certificate
  * @json verrou_doctor.hosts[] {host, reached, usable, code, code_name, layer, message, read_only,
- *   wsrep_on, wsrep_cluster_size, wsrep_local_state_comment, wsrep_cluster_status} */
+ *   wsrep_on, wsrep_cluster_size, wsrep_local_state_comment, wsrep_cluster_status}
+ * @json verrou_doctor.revocation[] {certificate, subject, serial, source, location, answer,
+ *   this_update, next_update, cached, code, code_name, message} */
 VERROU_API verrou_int VERROU_CALL verrou_doctor(const char *path, const char *environment, char *buf, verrou_int size);
 
-/** Local certificate check of an open profile for monitoring: JSON {"status" (OK / WARNING /
+/** Certificate check of an open profile for monitoring: JSON {"status" (OK / WARNING /
  * FAILED), "exit_code" (Nagios: 0 OK, 1 inside expiry_warning_days or another warning,
- * 2 expired or invalid), "environment", "certificates"};
- * returns its length. No network traffic.
+ * 2 expired, revoked or invalid), "environment", "certificates"};
+ * returns its length. Local, except one OCSP exchange about the client certificate when the
+ * profile's ocsp mode is soft or hard (finding "ocsp", docs/ocsp.md): a revoked workstation
+ * learns it before the server refuses it. Never connects to the database.
  * @json verrou_cert_check {status, exit_code, environment, certificates}
  * @json verrou_cert_check.certificates = certificate_report */
 VERROU_API verrou_int VERROU_CALL verrou_cert_check(verrou_int profile, char *buf, verrou_int size);

@@ -1,13 +1,15 @@
 // verrou/doctor.hpp — "which layer broke, and why": a step-by-step diagnosis of one profile.
 //
 // run_doctor walks the layers a connection goes through, in order:
-//   profile → secrets → certificates → [hosts] → dns → tcp → tls → auth
+//   profile → secrets → certificates → [hosts] → dns → tcp → tls → revocation → auth
 // and reports each one as OK / WARNING / FAILED with the cause and a hint. It stops at the
 // first FAILED step; the remaining steps are SKIPPED. A profile listing several hosts (or with a
 // target) gets the step `hosts`: every host connected on its own and reported (reached or the
 // layer and cause it failed with; its role and, for a Galera node, the cluster as it sees it);
-// dns, tcp and tls then check the first usable host. Nothing secret is ever put in the
-// report: secrets are named by their reference ("env var DB_PASSWORD"), never shown.
+// dns, tcp and tls then check the first usable host. `revocation` shows, for the server's and
+// the client's certificates, what each source (CRL, OCSP) says and for how long, before the
+// password is sent. Nothing secret is ever put in the report: secrets are named by their
+// reference ("env var DB_PASSWORD"), never shown.
 //
 // The exit code follows the Nagios plugin convention so monitoring can run `verrou doctor`
 // as is: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the profile could not be read at all).
@@ -32,7 +34,8 @@ std::string_view doctor_status_name(DoctorStatus s) noexcept;  // "OK", "WARNING
 enum class NagiosCode : int { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
 
 struct DoctorStep {
-    std::string name;                  // profile, secrets, certificates, [hosts,] dns, tcp, tls, auth
+    std::string name;                  // profile, secrets, certificates, [hosts,] dns, tcp, tls,
+                                       // revocation, auth
     std::string title;                 // "Profile", "Secrets", ... (for humans)
     DoctorStatus status = DoctorStatus::Skipped;
     Code code = Code::Ok;              // the error code of the failure / warning, Ok otherwise
@@ -51,6 +54,21 @@ struct DoctorServerTls {
     std::string cipher;
     std::string verify_error;          // OpenSSL's verification text, "" when verified
     std::vector<CertificateInfo> chain;  // leaf first
+};
+
+/// What one revocation source says about one certificate (step "revocation").
+struct DoctorRevocation {
+    std::string certificate;           // "server" or "client"
+    std::string subject;               // "/CN=db.prod.local"
+    std::string serial;                // upper-case hex
+    std::string source;                // "crl" (ssl_crl) or "ocsp"
+    std::string location;              // the CRL file, or the responder's URL
+    std::string answer;                // "good", "revoked", or "none" (no valid answer: see code)
+    std::string this_update;           // ISO 8601 UTC: the CRL's lastUpdate / answer's thisUpdate
+    std::string next_update;           // ISO 8601 UTC: nextUpdate; "" when none is given
+    bool cached = false;               // an OCSP answer this process had already verified
+    Code code = Code::Ok;              // CERT_REVOKED, CERT_OCSP_UNAVAILABLE, CERT_OCSP_INVALID, CERT_CRL
+    std::string message;               // plain words
 };
 
 /// One host of a profile listing several (step "hosts"), connected on its own.
@@ -83,12 +101,13 @@ struct DoctorSession {
 struct DoctorReport {
     std::string profile_path;
     std::string environment;           // "" when the profile could not be loaded
-    std::vector<DoctorStep> steps;     // the seven steps in order, eight with `hosts` (4th)
+    std::vector<DoctorStep> steps;     // the eight steps in order, nine with `hosts` (4th)
     std::string stopped_at;            // name of the FAILED step, "" when none failed
     std::optional<ValidationReport> certificates;
     std::optional<DoctorServerTls> server;
     std::optional<DoctorSession> session;
     std::vector<DoctorHost> hosts;     // step `hosts`: one per host in file order, else empty
+    std::vector<DoctorRevocation> revocation;  // step `revocation`: server entries, then client
 
     /// Worst step status (Skipped steps do not count).
     DoctorStatus status() const noexcept;

@@ -1,5 +1,5 @@
-// run_doctor: walks profile → secrets → certificates → dns → tcp → tls → auth and records one
-// DoctorStep per layer. Each step turns the verrou::Error of the layer below it into a
+// run_doctor: walks profile → secrets → certificates → dns → tcp → tls → revocation → auth
+// and records one DoctorStep per layer. Each step turns the verrou::Error of the layer below it into a
 // status + cause + hint; the first FAILED step stops the walk (later steps stay SKIPPED) so
 // the report always names one root cause rather than a cascade of consequences.
 #include "verrou/doctor.hpp"
@@ -12,6 +12,8 @@
 
 #include "cluster/search.hpp"
 #include "doctor/hints.hpp"
+#include "doctor/revocation.hpp"
+#include "ocsp/ocsp.hpp"
 #include "net/socket.hpp"
 #include "tls/probe.hpp"
 #include "verrou/connection.hpp"
@@ -30,7 +32,7 @@ struct StepDef {
 };
 constexpr StepDef kSteps[] = {
     {"profile", "Profile"}, {"secrets", "Secrets"}, {"certificates", "Certificates"}, {"dns", "DNS"},
-    {"tcp", "TCP"},         {"tls", "TLS"},         {"auth", "SQL authentication"},
+    {"tcp", "TCP"},         {"tls", "TLS"},         {"revocation", "Revocation"}, {"auth", "SQL authentication"},
 };
 
 DoctorReport empty_report(std::string path) {
@@ -167,6 +169,69 @@ bool check_certificates(DoctorReport& r, const Profile& p) {
     } else {
         set_ok(s, presented);
     }
+    return true;
+}
+
+// ---- revocation ------------------------------------------------------------------------
+
+std::string revocation_line(const DoctorRevocation& e) {
+    std::string line = e.certificate + " certificate" + (e.subject.empty() ? "" : " " + e.subject) +
+                       (e.serial.empty() ? "" : " (serial " + e.serial + ")") + ": " +
+                       (e.source == "crl" ? "CRL " : "OCSP ") + (e.location.empty() ? "(none named)" : e.location) +
+                       ": ";
+    if (e.answer == "none") return line + "no valid answer: " + e.message;
+    if (e.answer == "revoked") return line + "REVOKED: " + e.message;
+    line += "good";
+    if (!e.this_update.empty()) {
+        line += e.source == "crl" ? ", CRL issued " + e.this_update : ", answer valid from " + e.this_update;
+        line += e.next_update.empty() ? std::string(", no next update given")
+                                      : (e.source == "crl" ? ", next update " : " until ") + e.next_update;
+    }
+    if (e.cached) line += " [cached]";
+    if (e.code != Code::Ok) line += "; " + e.message;
+    return line;
+}
+
+/// "good (CRL, OCSP)" per certificate, for the step's one-line message.
+std::string revocation_summary(const std::vector<DoctorRevocation>& entries) {
+    std::string out;
+    for (const char* which : {"server", "client"}) {
+        std::string sources;
+        for (const auto& e : entries) {
+            if (e.certificate == which) sources += (sources.empty() ? "" : ", ") + std::string(e.source == "crl" ? "CRL" : "OCSP");
+        }
+        out += (out.empty() ? "" : "; ") + std::string(which) + " certificate " +
+               (sources.empty() ? "not checked (no ssl_crl, no OCSP responder)" : "good (" + sources + ")");
+    }
+    return out;
+}
+
+bool check_revocation(DoctorReport& r, const Profile& p, const std::vector<std::string>& server_chain) {
+    DoctorStep& s = step_of(r, "revocation");
+    const std::string client = r.certificates ? r.certificates->cert_path : std::string();
+    r.revocation = doctor_detail::revocation_status(p, server_chain, client);
+    for (const auto& e : r.revocation) s.details.push_back(revocation_line(e));
+    if (r.revocation.empty()) {
+        set_ok(s, "not checked: no ssl_crl, and neither certificate nor ocsp_url names an OCSP responder "
+                  "(docs/ocsp.md)");
+        return true;
+    }
+    // Refused as a connection would refuse: revoked by any source; no valid OCSP answer under
+    // ocsp = hard. Anything else short of "good" is a warning.
+    for (const auto& e : r.revocation) {
+        const bool refused = e.code == Code::CertRevoked ||
+                             (e.source == "ocsp" && e.code != Code::Ok && !ocsp::tolerates_no_answer(p.tls.ocsp, e.code));
+        if (refused) return fail(r, s, e.code, e.message, &p);
+    }
+    for (const auto& e : r.revocation) {
+        if (e.code != Code::Ok) {
+            set_warning(s, e.code, e.certificate + " certificate: " + e.message +
+                                       (e.source == "ocsp" ? " (ocsp = soft: a warning, not a refusal)" : ""),
+                        &p);
+            return true;
+        }
+    }
+    set_ok(s, revocation_summary(r.revocation));
     return true;
 }
 
@@ -310,9 +375,12 @@ std::string chain_line(const CertificateInfo& c, std::size_t depth) {
            std::to_string(c.days_left) + " days left), SHA-256 " + c.sha256_fingerprint;
 }
 
-bool check_tls(DoctorReport& r, const Profile& p) {
+/// `verified_chain` receives the server chain the probe verified (DER, leaf first), for the
+/// revocation step.
+bool check_tls(DoctorReport& r, const Profile& p, std::vector<std::string>& verified_chain) {
     DoctorStep& s = step_of(r, "tls");
     const tls::ProbeResult probe = tls::probe_server(tls::probe_options_for(p));
+    verified_chain = probe.verified_chain_der;
     DoctorServerTls srv;
     srv.peer_address = probe.peer_address;
     srv.server_version = probe.server_version;
@@ -455,7 +523,9 @@ void run_from_profile(DoctorReport& r, const Profile& p, const std::string* path
         if (!usable) return skip_rest(r);
         first = only(p, *usable);
     }
-    check_dns(r, first) && check_tcp(r, first) && check_tls(r, first) && check_auth(r, p);
+    std::vector<std::string> server_chain;
+    check_dns(r, first) && check_tcp(r, first) && check_tls(r, first, server_chain) &&
+        check_revocation(r, first, server_chain) && check_auth(r, p);
     skip_rest(r);
 }
 

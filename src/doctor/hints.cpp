@@ -32,7 +32,15 @@ std::string hint_for(Code code, const Profile* p) {
         case Code::CertKeyMismatch: return "ssl_key is not the key of ssl_cert: pair the files that were issued together";
         case Code::CertKeyEncrypted: return "set ssl_key_passphrase_file/_env/_secret (verrou never prompts)";
         case Code::CertKeyPassphrase: return "the passphrase does not open the key: check the passphrase secret";
-        case Code::CertRevoked: return "the certificate is on the CRL: issue a new one";
+        case Code::CertRevoked:
+            return "the certificate was revoked (CRL or OCSP): a server's needs a new certificate and key before anyone "
+                   "connects; a client's, a new certificate (`verrou pki issue-client`)";
+        case Code::CertOcspUnavailable:
+            return "no valid answer from the OCSP responder: check that it runs and is reachable from here (ocsp_url, "
+                   "ocsp_timeout_ms), or keep ocsp = soft while it is down";
+        case Code::CertOcspInvalid:
+            return "the OCSP answer failed verification: the responder must sign with the CA's key or a certificate "
+                   "the CA issued for OCSP signing, and its clock must be right";
         case Code::CertEnvironmentGuard: return "the certificate belongs to another user/environment: use the one with CN " + user + "-" + env;
         case Code::CertPinMismatch: return "the CA is not the pinned one: check ca_fingerprint or the ssl_ca file";
         case Code::CertPermissions: return "chmod 600 the key file (owned by the service account)";

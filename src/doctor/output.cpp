@@ -18,9 +18,10 @@ std::string doctor_report_to_text(const DoctorReport& r) {
         if (!s.message.empty()) out += ": " + s.message;
         if (s.code != Code::Ok) out += " [" + std::string(code_name(s.code)) + "]";
         out += "\n";
-        // Details of OK steps are noise in a terminal except for the TLS chain, the certificate
-        // choice and each host of a list, which support wants to see every time.
-        const bool show_details = s.status != DoctorStatus::Ok || s.name == "tls" || s.name == "hosts";
+        // Details of OK steps are noise in a terminal except for the TLS chain, each host of a
+        // list and what each revocation source said until when, which support wants every time.
+        const bool show_details =
+            s.status != DoctorStatus::Ok || s.name == "tls" || s.name == "hosts" || s.name == "revocation";
         if (show_details) {
             for (const auto& d : s.details) {
                 // A failed/warned step lists what went wrong; its passing sub-checks stay in --json.

@@ -120,6 +120,21 @@ Json encode_step(const DoctorStep& s) {
             {"details", s.details}};
 }
 
+Json encode_revocation(const DoctorRevocation& e) {
+    return {{"certificate", e.certificate},
+            {"subject", e.subject},
+            {"serial", e.serial},
+            {"source", e.source},
+            {"location", e.location},
+            {"answer", e.answer},
+            {"this_update", null_if_empty(e.this_update)},
+            {"next_update", null_if_empty(e.next_update)},
+            {"cached", e.cached},
+            {"code", static_cast<int>(e.code)},
+            {"code_name", text(code_name(e.code))},
+            {"message", e.message}};
+}
+
 Json encode_host(const DoctorHost& h) {
     return {{"host", h.host},
             {"reached", h.reached},
@@ -246,6 +261,8 @@ Json encode(const DoctorReport& r) {
     for (const DoctorStep& s : r.steps) steps.push_back(encode_step(s));
     Json hosts = Json::array();
     for (const DoctorHost& h : r.hosts) hosts.push_back(encode_host(h));
+    Json revocation = Json::array();
+    for (const DoctorRevocation& e : r.revocation) revocation.push_back(encode_revocation(e));
     return {{"schema", 1},
             {"profile", r.profile_path},
             {"environment", r.environment},
@@ -256,7 +273,8 @@ Json encode(const DoctorReport& r) {
             {"certificates", optional(r.certificates)},
             {"server", r.server ? encode_server(*r.server) : Json(nullptr)},
             {"session", r.session ? encode_session(*r.session) : Json(nullptr)},
-            {"hosts", std::move(hosts)}};
+            {"hosts", std::move(hosts)},
+            {"revocation", std::move(revocation)}};
 }
 
 Json encode(const Profile& p) {

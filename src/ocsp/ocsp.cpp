@@ -195,10 +195,14 @@ std::string openssl_reason() {
     return e.empty() ? std::string() : " (" + e + ")";
 }
 
-tls::X509Ptr from_der(const std::string& der) {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-    return tls::X509Ptr(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+/// The certificate of the CA bundle (ssl_ca) that issued `cert`, null when none did.
+X509* issuer_in(const std::vector<tls::X509Ptr>& ca_certs, X509* cert) {
+    for (const auto& c : ca_certs) {
+        if (X509_check_issued(c.get(), cert) == X509_V_OK) return c.get();
+    }
+    return nullptr;
 }
+
 
 }  // namespace
 
@@ -343,8 +347,8 @@ ServerVerdict check_server(const Profile& profile, const std::shared_ptr<const t
         }
         v.probed_tls_version = probe.tls_version;
         auto made = std::make_shared<HostEntry>();
-        if (!probe.verified_chain_der.empty()) made->leaf = from_der(probe.verified_chain_der.front());
-        if (probe.verified_chain_der.size() > 1) made->issuer = from_der(probe.verified_chain_der[1]);
+        if (!probe.verified_chain_der.empty()) made->leaf = tls::x509_from_der(probe.verified_chain_der.front());
+        if (probe.verified_chain_der.size() > 1) made->issuer = tls::x509_from_der(probe.verified_chain_der[1]);
         made->sha1 = probe.leaf_sha1;
         if (made->leaf) made->url = responder_for(made->leaf.get(), t.ocsp_url);
         made->trust.reset(X509_STORE_new());
@@ -391,54 +395,67 @@ ServerVerdict check_server(const Profile& profile, const std::shared_ptr<const t
     return v;
 }
 
+std::optional<Outcome> ask(const Profile& profile, X509* cert, X509* issuer, const std::string& label) {
+    const TlsSettings& t = profile.tls;
+    if (t.ocsp == OcspMode::Off) return std::nullopt;
+    Outcome out;
+    out.responder = responder_for(cert, t.ocsp_url);
+    if (out.responder.empty() && t.ocsp == OcspMode::Auto) return std::nullopt;
+    out.certificate = describe_certificate(cert, label);
+    try {
+        std::vector<tls::X509Ptr> ca_certs;
+        if (issuer == nullptr) {
+            ca_certs = validator_detail::parse_certificates(validator_detail::read_pem_file(t.ca), t.ca);
+            issuer = issuer_in(ca_certs, cert);
+        }
+        tls::X509StorePtr trust(X509_STORE_new());
+        if (!trust || X509_STORE_load_file(trust.get(), t.ca.c_str()) != 1) {
+            throw Error(Code::CertParse, "cannot load the CA file " + t.ca + " for OCSP" + openssl_reason());
+        }
+        Query q;
+        q.cert = cert;
+        q.issuer = issuer;
+        q.trust = trust.get();
+        q.url = out.responder;
+        q.timeout_ms = t.ocsp_timeout_ms;
+        q.cache_seconds = t.ocsp_cache_seconds;
+        q.label = label;
+        out.answer = check(q);
+    } catch (const Error& e) {
+        out.code = e.code();
+        out.message = std::string(e.message());
+    }
+    tls::last_openssl_error();
+    return out;
+}
+
 std::optional<CheckFinding> check_client(const Profile& profile, const std::string& cert_path,
                                          const std::string& label) {
     const TlsSettings& t = profile.tls;
     if (t.ocsp == OcspMode::Off) return std::nullopt;
     CheckFinding f;
     f.check = "ocsp";
+    std::optional<Outcome> o;
     try {
         const std::string pem = validator_detail::read_pem_file(cert_path);
         const auto certs = validator_detail::parse_certificates(pem, cert_path);
-        X509* cert = certs.front().get();
-        const std::string url = responder_for(cert, t.ocsp_url);
-        if (url.empty() && t.ocsp == OcspMode::Auto) return std::nullopt;
-
-        tls::X509StorePtr trust(X509_STORE_new());
-        if (!trust || X509_STORE_load_file(trust.get(), t.ca.c_str()) != 1) {
-            throw Error(Code::CertParse, "cannot load the CA file " + t.ca + " for OCSP" + openssl_reason());
-        }
-        // The issuer: a certificate of the CA bundle (ssl_ca) that issued this one.
-        const std::string ca_pem = validator_detail::read_pem_file(t.ca);
-        const auto ca_certs = validator_detail::parse_certificates(ca_pem, t.ca);
-        X509* issuer = nullptr;
-        for (const auto& c : ca_certs) {
-            if (X509_check_issued(c.get(), cert) == X509_V_OK) {
-                issuer = c.get();
-                break;
-            }
-        }
-        Query q;
-        q.cert = cert;
-        q.issuer = issuer;
-        q.trust = trust.get();
-        q.url = url;
-        q.timeout_ms = t.ocsp_timeout_ms;
-        q.cache_seconds = t.ocsp_cache_seconds;
-        q.label = label + " " + cert_path;
-        const Answer a = check(q);
-        f.status = CheckStatus::Ok;
-        f.message = describe_certificate(cert, q.label) + " is good according to OCSP responder " + a.responder +
-                    " (answer valid from " + a.this_update + " until " +
-                    (a.next_update.empty() ? std::string("further notice") : a.next_update) + ")" +
-                    (a.from_cache ? " [cached]" : "");
+        o = ask(profile, certs.front().get(), nullptr, label + " " + cert_path);
+        if (!o) return std::nullopt;
     } catch (const Error& e) {
-        f.code = e.code();
-        f.message = std::string(e.message());
-        f.status = tolerates_no_answer(t.ocsp, e.code()) ? CheckStatus::Warning : CheckStatus::Failed;
-        if (f.status == CheckStatus::Warning) f.message += " (ocsp = soft: a warning, not a refusal)";
+        o = Outcome{{}, {}, {}, e.code(), std::string(e.message())};
     }
-    tls::last_openssl_error();
+    if (const auto& a = o->answer) {
+        f.status = CheckStatus::Ok;
+        f.message = o->certificate + " is good according to OCSP responder " + a->responder +
+                    " (answer valid from " + a->this_update + " until " +
+                    (a->next_update.empty() ? std::string("further notice") : a->next_update) + ")" +
+                    (a->from_cache ? " [cached]" : "");
+        return f;
+    }
+    f.code = o->code;
+    f.message = o->message;
+    f.status = tolerates_no_answer(t.ocsp, o->code) ? CheckStatus::Warning : CheckStatus::Failed;
+    if (f.status == CheckStatus::Warning) f.message += " (ocsp = soft: a warning, not a refusal)";
     return f;
 }
 

@@ -93,6 +93,22 @@ ServerVerdict check_server(const Profile& profile, const std::shared_ptr<const t
 std::optional<CheckFinding> check_client(const Profile& profile, const std::string& cert_path,
                                          const std::string& label = "client certificate");
 
+/// What one certificate's responder said, for reports (the doctor's revocation step): the
+/// verified good answer, or the code and message check() would throw. Never throws.
+struct Outcome {
+    std::string certificate;      // describe_certificate()
+    std::string responder;        // the URL asked ("" when none is named)
+    std::optional<Answer> answer; // set when good
+    Code code = Code::Ok;         // CERT_REVOKED, CERT_OCSP_UNAVAILABLE, CERT_OCSP_INVALID, …
+    std::string message;          // why there is no good answer; "" when good
+};
+
+/// Asks about `cert` (issued by `issuer`; null: the certificate of the profile's CA bundle that
+/// issued it, if any) as `profile` says:
+/// nullopt when ocsp is off, or absent and neither the certificate nor ocsp_url names a
+/// responder. Good answers come from and go to the cache like check()'s.
+std::optional<Outcome> ask(const Profile& profile, X509* cert, X509* issuer, const std::string& label);
+
 /// Drops what check_server remembers about the profile's server (its certificate changed).
 void forget_server(const Profile& profile);
 

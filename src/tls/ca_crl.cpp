@@ -117,6 +117,23 @@ std::optional<CrlMaterial> load_crl(const TlsSettings& tls, const CaMaterial* ca
     return CrlMaterial{tls.crl, std::move(*crl)};
 }
 
+CrlEntry crl_entry(X509_CRL* crl, X509* cert) {
+    CrlEntry out;
+    X509_REVOKED* entry = nullptr;
+    // 1: listed; 2: listed as removeFromCRL (a delta CRL un-revoking it), i.e. not revoked.
+    if (X509_CRL_get0_by_cert(crl, &entry, cert) == 1 && entry != nullptr) {
+        out.revoked = true;
+        out.revoked_at = iso8601(X509_REVOKED_get0_revocationDate(entry));
+        if (auto* reason = static_cast<ASN1_ENUMERATED*>(
+                X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, nullptr, nullptr))) {
+            out.reason = crl_reason_name(ASN1_ENUMERATED_get(reason));
+            ASN1_ENUMERATED_free(reason);
+        }
+    }
+    tls::last_openssl_error();
+    return out;
+}
+
 std::string crl_reason_name(long reason) {
     switch (reason) {
         case 0: return "unspecified";

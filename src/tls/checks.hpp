@@ -113,6 +113,13 @@ struct CrlMaterial {
 std::optional<CrlMaterial> load_crl(const TlsSettings& tls, const CaMaterial* ca, std::vector<CheckFinding>& out);
 /// RFC 5280 CRLReason in words ("keyCompromise").
 std::string crl_reason_name(long reason);
+/// `cert` in `crl`: listed (with the date and, when given, the reason) or not.
+struct CrlEntry {
+    bool revoked = false;
+    std::string revoked_at;  // ISO 8601 UTC
+    std::string reason;      // "keyCompromise"; "" when the CRL gives none
+};
+CrlEntry crl_entry(X509_CRL* crl, X509* cert);
 
 // ---- private_key.cpp ------------------------------------------------------------------
 

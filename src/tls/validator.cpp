@@ -128,21 +128,14 @@ void check_environment_guard(const Profile& p, const PairSpec& spec, const Certi
 
 void check_revocation(const Material& m, const PairSpec& spec, X509* cert, const CertificateInfo& info,
                       std::vector<CheckFinding>& out) {
-    X509_REVOKED* entry = nullptr;
-    // 1: listed; 2: listed as removeFromCRL (a delta CRL un-revoking it), i.e. not revoked.
-    if (X509_CRL_get0_by_cert(m.crl->crl.get(), &entry, cert) == 1 && entry != nullptr) {
+    if (const CrlEntry entry = crl_entry(m.crl->crl.get(), cert); entry.revoked) {
         std::string message = std::string(spec.label) + " " + spec.cert_path + " (serial " + info.serial_hex +
-                              ") was revoked on " + iso8601(X509_REVOKED_get0_revocationDate(entry));
-        if (auto* reason = static_cast<ASN1_ENUMERATED*>(
-                X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, nullptr, nullptr))) {
-            message += " (" + crl_reason_name(ASN1_ENUMERATED_get(reason)) + ")";
-            ASN1_ENUMERATED_free(reason);
-        }
+                              ") was revoked on " + entry.revoked_at;
+        if (!entry.reason.empty()) message += " (" + entry.reason + ")";
         message += " according to ssl_crl " + m.crl->path + "; ask the PKI team for a new certificate";
         out.push_back(failed("crl", Code::CertRevoked, std::move(message)));
         return;
     }
-    tls::last_openssl_error();
     out.push_back(ok("crl", std::string(spec.label) + " " + spec.cert_path + " (serial " + info.serial_hex +
                                 ") is not on ssl_crl " + m.crl->path));
 }

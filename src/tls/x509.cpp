@@ -134,6 +134,11 @@ std::string oneline(const X509_NAME* name) {
     return text ? std::string(text.get()) : std::string();
 }
 
+X509Ptr x509_from_der(const std::string& der) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    return X509Ptr(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+}
+
 std::string fingerprint_sha256(X509* cert) { return digest_hex(cert, EVP_sha256()); }
 std::string fingerprint_sha1(X509* cert) { return digest_hex(cert, EVP_sha1()); }
 

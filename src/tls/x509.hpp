@@ -44,6 +44,9 @@ long long seconds_from_now(const ASN1_TIME* t);
 /// Subject, issuer, SANs, dates (ISO 8601 UTC), days left, SHA-256 fingerprint of `cert`.
 CertificateInfo describe(X509* cert, const std::string& path = {});
 
+/// A certificate from its DER bytes (a probe's verified chain); null when they are not one.
+X509Ptr x509_from_der(const std::string& der);
+
 /// Upper-case hex SHA-256 (or SHA-1, for libmariadb's pin) of the DER encoding, no colons.
 std::string fingerprint_sha256(X509* cert);
 std::string fingerprint_sha1(X509* cert);

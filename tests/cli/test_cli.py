@@ -244,13 +244,13 @@ class Bed(unittest.TestCase):
     def test_doctor_good_profile(self):
         rc, out, err = self.run_clean("doctor", "--profile", self.profile())
         self.assertEqual(rc, 0, out + err)
-        self.assertEqual(out.count("[OK]"), 7)
+        self.assertEqual(out.count("[OK]"), 8)
         self.assertIn("app_user@%", out)
         self.assertIn("Result: OK", out)
         rc, out, _ = self.run_clean("doctor", "--json", "--profile", self.profile(), "--env", "dev")
         self.assertEqual(rc, 0)
         j = json.loads(out)
-        self.assertEqual([s["status"] for s in j["steps"]], ["OK"] * 7)
+        self.assertEqual([s["status"] for s in j["steps"]], ["OK"] * 8)
         self.assertEqual(j["session"]["ssl_version"], "TLSv1.3")
 
     def test_doctor_exit_codes(self):
@@ -561,7 +561,11 @@ class Bed(unittest.TestCase):
                     rc, out, _ = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
                     self.assertEqual(rc, 2, out)
                     self.assertIn("CERT_REVOKED", out)
-                    self.assertNotIn("session", {k for k, v in json.loads(out).items() if v})
+                    j = json.loads(out)
+                    self.assertEqual(j["stopped_at"], "revocation")
+                    self.assertEqual([(e["certificate"], e["source"], e["answer"]) for e in j["revocation"]],
+                                     [("server", "ocsp", "revoked"), ("client", "ocsp", "good")])
+                    self.assertNotIn("session", {k for k, v in j.items() if v})
         finally:
             responder.kill()
             responder.wait()

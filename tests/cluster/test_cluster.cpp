@@ -206,7 +206,7 @@ TEST_CASE("cluster: the doctor walks every host and reports the cluster as each 
     // The order of the steps: the hosts step comes before those that look at one host.
     std::vector<std::string> names;
     for (const DoctorStep& s : r.steps) names.push_back(s.name);
-    CHECK(names == std::vector<std::string>{"profile", "secrets", "certificates", "hosts", "dns", "tcp", "tls", "auth"});
+    CHECK(names == std::vector<std::string>{"profile", "secrets", "certificates", "hosts", "dns", "tcp", "tls", "revocation", "auth"});
 }
 
 TEST_CASE("cluster: target = writable skips a read_only node, target = read_only finds it") {

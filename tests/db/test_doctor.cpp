@@ -143,9 +143,9 @@ TEST_CASE("doctor: good profile → every step OK, session over TLS 1.3, exit 0"
     CHECK(j["status"] == "OK");
     CHECK(j["exit_code"] == 0);
     CHECK(j["stopped_at"].is_null());
-    REQUIRE(j["steps"].size() == 7);
-    const char* names[] = {"profile", "secrets", "certificates", "dns", "tcp", "tls", "auth"};
-    for (std::size_t i = 0; i < 7; ++i) {
+    REQUIRE(j["steps"].size() == 8);
+    const char* names[] = {"profile", "secrets", "certificates", "dns", "tcp", "tls", "revocation", "auth"};
+    for (std::size_t i = 0; i < 8; ++i) {
         CHECK(j["steps"][i]["step"] == names[i]);
         CHECK(j["steps"][i]["status"] == "OK");
         CHECK(j["steps"][i]["code_name"] == "OK");

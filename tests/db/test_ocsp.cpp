@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "bed_profile.hpp"
@@ -327,4 +328,98 @@ TEST_CASE("ocsp: the client certificate's status in the doctor and cert check (v
     p.tls.ocsp = OcspMode::Auto;
     p.tls.ocsp_url.clear();
     CHECK(ocsp_finding(validate_tls_material_online(p)) == nullptr);
+}
+
+namespace {
+
+const DoctorRevocation* revocation_entry(const DoctorReport& d, const std::string& certificate,
+                                         const std::string& source) {
+    for (const auto& e : d.revocation) {
+        if (e.certificate == certificate && e.source == source) return &e;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("ocsp: the doctor's revocation step — each certificate's sources, answers and windows, and a "
+          "revoked server stops it before the login") {
+    OcspResponder responder("f");
+    OcspServer srv("ocspf");
+    Profile p = srv.profile(responder, OcspMode::Soft);
+    REQUIRE_FALSE(p.tls.crl.empty());  // the bed's profile names the dev CRL: both sources apply
+    ocsp::clear_caches();
+
+    DoctorReport d = run_doctor(p);
+    const DoctorStep* s = d.step("revocation");
+    REQUIRE(s != nullptr);
+    CHECK_MESSAGE(s->status == DoctorStatus::Ok, s->message);
+    CHECK(s->message == "server certificate good (CRL, OCSP); client certificate good (CRL, OCSP)");
+    REQUIRE(d.revocation.size() == 4);
+    const DoctorRevocation* server_ocsp = revocation_entry(d, "server", "ocsp");
+    REQUIRE(server_ocsp != nullptr);
+    CHECK(server_ocsp->answer == "good");
+    CHECK(server_ocsp->serial == serial_of("dev/server"));
+    CHECK(server_ocsp->location == responder.url());
+    CHECK_FALSE(server_ocsp->this_update.empty());
+    CHECK_FALSE(server_ocsp->next_update.empty());
+    const DoctorRevocation* client_ocsp = revocation_entry(d, "client", "ocsp");
+    REQUIRE(client_ocsp != nullptr);
+    CHECK(client_ocsp->answer == "good");
+    CHECK(client_ocsp->cached);  // the certificates step asked first: one request, not two
+    const DoctorRevocation* client_crl = revocation_entry(d, "client", "crl");
+    REQUIRE(client_crl != nullptr);
+    CHECK(client_crl->answer == "good");
+    CHECK(client_crl->location == p.tls.crl);
+    CHECK_FALSE(client_crl->next_update.empty());
+    CHECK(d.step("auth")->status == DoctorStatus::Ok);
+    const std::string text = doctor_report_to_text(d);
+    CHECK(has(text, "Revocation: server certificate good"));
+    CHECK(has(text, "OCSP " + responder.url() + ": good, answer valid from "));
+    CHECK(has(text, "CRL " + p.tls.crl + ": good, CRL issued "));
+    const auto json = nlohmann::json::parse(doctor_report_to_json(d));
+    REQUIRE(json.at("revocation").size() == 4);
+    CHECK(json["revocation"][0]["certificate"] == "server");
+    CHECK(json["revocation"][0]["answer"] == "good");
+    CHECK(json["revocation"][3]["cached"] == true);
+
+    // The server's status unknown to the responder: a warning under soft, the login goes on...
+    responder.state(R"({"unknown": [")" + serial_of("dev/server") + R"("]})");
+    ocsp::clear_caches();
+    d = run_doctor(p);
+    CHECK(d.step("revocation")->status == DoctorStatus::Warning);
+    CHECK(d.step("revocation")->code == Code::CertOcspInvalid);
+    CHECK(has(d.step("revocation")->message, "ocsp = soft"));
+    CHECK(d.step("auth")->status == DoctorStatus::Ok);
+    // ...refused under hard, before it.
+    const int logins = srv.logins();
+    p.tls.ocsp = OcspMode::Hard;
+    ocsp::clear_caches();
+    d = run_doctor(p);
+    CHECK(d.stopped_at == "revocation");
+    CHECK(d.step("revocation")->code == Code::CertOcspInvalid);
+    CHECK(d.step("auth")->status == DoctorStatus::Skipped);
+
+    // Revoked: refused under any mode, before the login.
+    p.tls.ocsp = OcspMode::Soft;
+    responder.state(R"({"revoked": {")" + serial_of("dev/server") + R"(": "key_compromise"}})");
+    ocsp::clear_caches();
+    d = run_doctor(p);
+    CHECK(d.stopped_at == "revocation");
+    CHECK(d.step("revocation")->code == Code::CertRevoked);
+    CHECK(has(d.step("revocation")->message, "was revoked on "));
+    server_ocsp = revocation_entry(d, "server", "ocsp");
+    REQUIRE(server_ocsp != nullptr);
+    CHECK(server_ocsp->answer == "revoked");
+    CHECK(d.step("auth")->status == DoctorStatus::Skipped);
+    CHECK(srv.logins() == logins);
+    CHECK(free_of_secrets(doctor_report_to_json(d)));
+
+    // No source at all: said plainly, not a warning.
+    p.tls.ocsp = OcspMode::Off;
+    p.tls.crl.clear();
+    d = run_doctor(p);
+    CHECK(d.revocation.empty());
+    CHECK(d.step("revocation")->status == DoctorStatus::Ok);
+    CHECK(has(d.step("revocation")->message, "not checked"));
 }

@@ -15,7 +15,7 @@ class TestDoctor(LibTestCase):
         self.assertEqual(report["status"], "OK")
         self.assertEqual(report["exit_code"], 0)
         self.assertEqual([s["step"] for s in report["steps"]],
-                         ["profile", "secrets", "certificates", "dns", "tcp", "tls", "auth"])
+                         ["profile", "secrets", "certificates", "dns", "tcp", "tls", "revocation", "auth"])
         self.assertEqual(report["session"]["current_user"], "app_user@%")
         self.assertEqual(report["session"]["ssl_version"], "TLSv1.3")
         text = json.dumps(report)
