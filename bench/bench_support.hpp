@@ -1,5 +1,5 @@
 // bench/bench_support.hpp — what the benchmarks that run against a test bed share: reading
-// the bed's KEY=VALUE files, a whole file, and the median of timings.
+// the bed's KEY=VALUE files, a whole file, and the median and percentiles of timings.
 #pragma once
 
 #include <algorithm>
@@ -37,6 +37,18 @@ inline double median(std::vector<double> v) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+/// The p-th percentile (0..100) of timings, interpolated between the two nearest ranks (numpy's
+/// default), so percentile(v, 50) == median(v): tails show what a median hides (a connect that
+/// waited for the responder, a scheduler hiccup on a shared machine).
+inline double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const double rank = std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(rank);
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (rank - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 }  // namespace bench
