@@ -8,12 +8,11 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 #include <mutex>
 #include <vector>
 
+#include "ocsp/wire.hpp"
 #include "tls/checks.hpp"
 #include "tls/policy.hpp"
 #include "tls/probe.hpp"
@@ -24,8 +23,7 @@ namespace {
 
 using tls::Deleter;
 using OcspRequestPtr = std::unique_ptr<OCSP_REQUEST, Deleter<OCSP_REQUEST_free>>;
-using OcspResponsePtr = std::unique_ptr<OCSP_RESPONSE, Deleter<OCSP_RESPONSE_free>>;
-using OcspBasicPtr = std::unique_ptr<OCSP_BASICRESP, Deleter<OCSP_BASICRESP_free>>;
+using ocsp_detail::OcspBasicPtr;
 using OcspCertIdPtr = std::unique_ptr<OCSP_CERTID, Deleter<OCSP_CERTID_free>>;
 
 struct X509StackFree {
@@ -33,66 +31,16 @@ struct X509StackFree {
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
-constexpr std::size_t kMaxResponseBytes = 1024 * 1024;
 constexpr std::size_t kMaxCachedAnswers = 4096;
 
 // ---- HTTP/1.0 POST -------------------------------------------------------------------------
 
-struct Url {
-    std::string host;
-    std::uint16_t port = 80;
-    std::string path = "/";
-};
-
-Url parse_url(const std::string& url, const std::string& who) {
-    const std::string prefix = "http://";
-    const auto bad = [&](const std::string& why) {
-        return Error(Code::CertOcspUnavailable, who + ": the OCSP responder URL '" + url + "' " + why);
-    };
-    if (url.size() <= prefix.size() || url.compare(0, prefix.size(), prefix) != 0) {
-        throw bad("is not an http:// URL");
-    }
-    Url u;
-    std::string rest = url.substr(prefix.size());
-    const auto slash = rest.find('/');
-    std::string authority = rest.substr(0, slash);
-    if (slash != std::string::npos) u.path = rest.substr(slash);
-    std::string port_text;
-    if (!authority.empty() && authority.front() == '[') {  // [::1]:8080
-        const auto close = authority.find(']');
-        if (close == std::string::npos) throw bad("has an unclosed IPv6 address");
-        u.host = authority.substr(1, close - 1);
-        if (close + 1 < authority.size()) {
-            if (authority[close + 1] != ':') throw bad("has text after its IPv6 address");
-            port_text = authority.substr(close + 2);
-        }
-    } else {
-        const auto colon = authority.rfind(':');
-        u.host = authority.substr(0, colon);
-        if (colon != std::string::npos) port_text = authority.substr(colon + 1);
-    }
-    if (u.host.empty()) throw bad("names no host");
-    if (!port_text.empty()) {
-        if (port_text.size() > 5 || !std::all_of(port_text.begin(), port_text.end(),
-                                                 [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-            throw bad("has an invalid port");
-        }
-        const int port = std::stoi(port_text);
-        if (port < 1 || port > 65535) throw bad("has an invalid port");
-        u.port = static_cast<std::uint16_t>(port);
-    }
-    return u;
-}
-
 /// The responder's answer body; throws NETWORK_* (from the socket) or CERT_OCSP_UNAVAILABLE.
-std::string http_post(const Url& u, const std::string& body, int timeout_ms) {
+std::string http_post(const ocsp_detail::Url& u, const std::string& body, int timeout_ms) {
     auto sock = net::TcpSocket::connect_within(u.host, u.port, std::chrono::milliseconds(timeout_ms),
                                                std::to_string(timeout_ms) + " ms (ocsp_timeout_ms)");
     sock.set_phase("while sending the OCSP request");
-    std::string request = "POST " + u.path + " HTTP/1.0\r\nHost: " + u.host + ":" + std::to_string(u.port) +
-                          "\r\nContent-Type: application/ocsp-request\r\nAccept: application/ocsp-response\r\n"
-                          "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-    request += body;
+    const std::string request = ocsp_detail::http_request(u, body);
     sock.write_all(reinterpret_cast<const unsigned char*>(request.data()), request.size());
 
     sock.set_phase("while waiting for the OCSP response");
@@ -103,34 +51,16 @@ std::string http_post(const Url& u, const std::string& body, int timeout_ms) {
         if (n == 0) break;  // HTTP/1.0: the responder closes after the answer
         if (n < 0) throw Error(sock.failure_code(), sock.failure_message());
         in.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
-        if (in.size() > kMaxResponseBytes) {
+        if (in.size() > ocsp_detail::kMaxReplyBytes) {
             throw Error(Code::CertOcspUnavailable, "the answer is larger than 1 MiB: not an OCSP response");
         }
         // Stop as soon as the announced body is complete (some responders keep the socket).
-        const auto end = in.find("\r\n\r\n");
-        if (end == std::string::npos) continue;
-        std::string head = in.substr(0, end);
-        for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        const auto cl = head.find("\r\ncontent-length:");
-        if (cl == std::string::npos) continue;
-        const std::size_t length = std::strtoull(head.c_str() + cl + 17, nullptr, 10);
-        if (in.size() >= end + 4 + length) {
-            in.resize(end + 4 + length);
+        if (const auto whole = ocsp_detail::http_reply_length(in)) {
+            in.resize(*whole);
             break;
         }
     }
-    const auto end = in.find("\r\n\r\n");
-    if (in.compare(0, 5, "HTTP/") != 0 || end == std::string::npos) {
-        throw Error(Code::CertOcspUnavailable, "the answer is not HTTP");
-    }
-    const auto space = in.find(' ');
-    const std::string status = space == std::string::npos ? std::string() : in.substr(space + 1, 3);
-    if (status != "200") {
-        const auto eol = in.find("\r\n");
-        throw Error(Code::CertOcspUnavailable,
-                    "HTTP error: " + tls::sanitize_server_text(in.substr(0, std::min<std::size_t>(eol, 100))));
-    }
-    return in.substr(end + 4);
+    return ocsp_detail::http_reply_body(in);
 }
 
 // ---- the answer cache -----------------------------------------------------------------------
@@ -240,7 +170,7 @@ Answer check(const Query& q) {
     const std::string key = tls::fingerprint_sha256(q.cert) + "|" + tls::fingerprint_sha256(q.issuer) + "|" + q.url;
     if (auto hit = cached(key, q.cache_seconds)) return *hit;
 
-    const Url url = parse_url(q.url, who);
+    const ocsp_detail::Url url = ocsp_detail::parse_url(q.url, who);
     OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha1(), q.cert, q.issuer));
     OcspRequestPtr req(OCSP_REQUEST_new());
     if (!id || !req || OCSP_request_add0_id(req.get(), OCSP_CERTID_dup(id.get())) == nullptr ||
@@ -264,16 +194,7 @@ Answer check(const Query& q) {
     const auto invalid = [&](const std::string& why) {
         return Error(Code::CertOcspInvalid, who + ": the answer of OCSP responder " + q.url + " " + why);
     };
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(answer_der.data());
-    OcspResponsePtr resp(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer_der.size())));
-    if (!resp) throw invalid("is not an OCSP response" + openssl_reason());
-    const int rs = OCSP_response_status(resp.get());
-    if (rs != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-        throw Error(Code::CertOcspUnavailable, who + ": OCSP responder " + q.url + " answered '" +
-                                                   OCSP_response_status_str(rs) + "' instead of a status");
-    }
-    OcspBasicPtr basic(OCSP_response_get1_basic(resp.get()));
-    if (!basic) throw invalid("carries no basic OCSP response" + openssl_reason());
+    const OcspBasicPtr basic = ocsp_detail::decode_response(answer_der, who, q.url);
 
     X509StackPtr untrusted(sk_X509_new_null());
     if (untrusted && X509_up_ref(q.issuer) == 1 && sk_X509_push(untrusted.get(), q.issuer) <= 0) X509_free(q.issuer);
