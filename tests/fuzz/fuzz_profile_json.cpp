@@ -159,8 +159,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     if (!syntax_ok && they_accept) {
-        // Only the documented refusals of otherwise valid JSON.
-        const bool documented = depth(theirs) > 16 || has_nul(theirs);
+        // Only the documented refusals of otherwise valid JSON. A \u0000 may be gone from
+        // nlohmann's tree (a later duplicate key replaced its string), so it is judged by
+        // verrou's reason and the text's escape, not by nlohmann's tree alone.
+        const bool escaped_nul = refusal.find("(NUL) is not allowed") != std::string::npos &&
+                                 (text.find("\\u0000") != std::string::npos);
+        const bool documented = depth(theirs) > 16 || has_nul(theirs) || escaped_nul;
         fuzz::check(documented, "verrou refuses a JSON profile nlohmann accepts (undocumented difference)", refusal);
     }
     if (syntax_ok && !they_accept) {
