@@ -23,14 +23,19 @@ DoctorRevocation entry_for(const std::string& which, X509* cert, const char* sou
     return r;
 }
 
-std::optional<DoctorRevocation> from_crl(const Profile& p, const std::string& which, X509* cert) {
-    if (p.tls.crl.empty()) return std::nullopt;
-    DoctorRevocation r = entry_for(which, cert, "crl");
-    r.location = p.tls.crl;
+/// The profile's CRL, read once for both certificates; nullopt when it cannot be used.
+std::optional<validator_detail::CrlMaterial> load_crl(const Profile& p) {
     // The certificates step already reported these findings; only the verdict matters here.
     std::vector<CheckFinding> seen;
     const auto ca = validator_detail::load_ca(p.tls, seen);
-    const auto crl = validator_detail::load_crl(p.tls, ca ? &*ca : nullptr, seen);
+    return validator_detail::load_crl(p.tls, ca ? &*ca : nullptr, seen);
+}
+
+std::optional<DoctorRevocation> from_crl(const Profile& p, const std::optional<validator_detail::CrlMaterial>& crl,
+                                         const std::string& which, X509* cert) {
+    if (p.tls.crl.empty()) return std::nullopt;
+    DoctorRevocation r = entry_for(which, cert, "crl");
+    r.location = p.tls.crl;
     if (!crl) {
         r.code = Code::CertCrl;
         r.message = "ssl_crl " + p.tls.crl + " cannot be used (see the certificates step)";
@@ -81,7 +86,10 @@ void add(std::vector<DoctorRevocation>& out, std::optional<DoctorRevocation> r) 
     if (r) out.push_back(std::move(*r));
 }
 
-void server_entries(const Profile& p, const std::vector<std::string>& chain, std::vector<DoctorRevocation>& out) {
+using Crl = std::optional<validator_detail::CrlMaterial>;
+
+void server_entries(const Profile& p, const Crl& crl, const std::vector<std::string>& chain,
+                    std::vector<DoctorRevocation>& out) {
     if (chain.empty()) {
         // ssl_mode = REQUIRED verifies nothing: no issuer to ask about (ocsp::check_server says
         // the same when connecting).
@@ -100,15 +108,15 @@ void server_entries(const Profile& p, const std::vector<std::string>& chain, std
     const tls::X509Ptr leaf = tls::x509_from_der(chain.front());
     const tls::X509Ptr issuer = chain.size() > 1 ? tls::x509_from_der(chain[1]) : nullptr;
     if (!leaf) return;
-    add(out, from_crl(p, "server", leaf.get()));
+    add(out, from_crl(p, crl, "server", leaf.get()));
     add(out, from_ocsp(p, "server", leaf.get(), issuer.get()));
 }
 
-void client_entries(const Profile& p, const std::string& path, std::vector<DoctorRevocation>& out) {
+void client_entries(const Profile& p, const Crl& crl, const std::string& path, std::vector<DoctorRevocation>& out) {
     if (path.empty()) return;
     try {
         const auto certs = validator_detail::parse_certificates(validator_detail::read_pem_file(path), path);
-        add(out, from_crl(p, "client", certs.front().get()));
+        add(out, from_crl(p, crl, "client", certs.front().get()));
         add(out, from_ocsp(p, "client", certs.front().get(), nullptr));
     } catch (const Error&) {
         // Unreadable: the certificates step failed on it already, and the walk stopped there.
@@ -121,8 +129,9 @@ std::vector<DoctorRevocation> revocation_status(const Profile& profile,
                                                 const std::vector<std::string>& server_chain_der,
                                                 const std::string& client_cert_path) {
     std::vector<DoctorRevocation> out;
-    server_entries(profile, server_chain_der, out);
-    client_entries(profile, client_cert_path, out);
+    const Crl crl = profile.tls.crl.empty() ? std::nullopt : load_crl(profile);
+    server_entries(profile, crl, server_chain_der, out);
+    client_entries(profile, crl, client_cert_path, out);
     tls::last_openssl_error();
     return out;
 }

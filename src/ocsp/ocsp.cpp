@@ -120,10 +120,7 @@ std::string host_key(const Profile& p) {
            std::string(ocsp_mode_name(p.tls.ocsp)) + "|" + std::string(ssl_mode_name(p.tls.mode));
 }
 
-std::string openssl_reason() {
-    const std::string e = tls::last_openssl_error();
-    return e.empty() ? std::string() : " (" + e + ")";
-}
+using ocsp_detail::openssl_reason;
 
 /// The certificate of the CA bundle (ssl_ca) that issued `cert`, null when none did.
 X509* issuer_in(const std::vector<tls::X509Ptr>& ca_certs, X509* cert) {

@@ -9,12 +9,12 @@
 
 namespace verrou::ocsp_detail {
 
-namespace {
-
 std::string openssl_reason() {
     const std::string e = tls::last_openssl_error();
     return e.empty() ? std::string() : " (" + e + ")";
 }
+
+namespace {
 
 bool all_digits(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });

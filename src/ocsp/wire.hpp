@@ -20,6 +20,9 @@
 
 namespace verrou::ocsp_detail {
 
+/// " (OpenSSL's reason)" for the error queue's last entry, "" when empty; clears the queue.
+std::string openssl_reason();
+
 /// A larger reply is refused: an OCSP response for one certificate is a few KiB.
 inline constexpr std::size_t kMaxReplyBytes = 1024 * 1024;
 
