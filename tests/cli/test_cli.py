@@ -471,6 +471,13 @@ class Bed(unittest.TestCase):
             self.fail("openssl ocsp did not start: " + line)
         return proc, "http://127.0.0.1:%s/" % port
 
+    @staticmethod
+    def next_second():
+        """openssl ocsp notices a new index.txt by its mtime, ctime, inode and device; a file
+        replaced within the second it last loaded may reuse the freed inode and look the same
+        (a flake seen once). Changes wait for the next second."""
+        time.sleep(1.1)
+
     def nudge(self, url, env_dir, cert):
         """openssl ocsp re-reads index.txt before it waits for its next connection: the first
         answer after a change may still be the old one. One request of our own consumes it."""
@@ -490,6 +497,7 @@ class Bed(unittest.TestCase):
         responder, url = self.start_openssl_responder(env_dir)
         testbed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testbed", "testbed.sh")
         try:
+            self.next_second()
             for args in (["issue-server", "--host", "localhost", "--ip", "127.0.0.1", "--ocsp-url", url],
                          ["issue-client", "--user", "app_user", "--days", "90", "--ocsp-url", url]):
                 rc, _, err = self.run_clean("pki", *args, "--env", "recette", "--dir", d)
@@ -530,6 +538,7 @@ class Bed(unittest.TestCase):
 
             # The workstation's certificate revoked: cert check and the doctor say so before any
             # server is asked.
+            self.next_second()
             rc, _, err = self.run_clean("pki", "revoke", "--env", "recette", "--dir", d, "--cert", client_cert)
             self.assertEqual(rc, 0, err)
             self.nudge(url, env_dir, client_cert)
@@ -546,12 +555,14 @@ class Bed(unittest.TestCase):
             # the login, by OCSP alone (the profile names no CRL).
             os.rename(client_cert, client_cert + ".revoked")
             os.rename(os.path.join(issued, "app_user-recette.key"), os.path.join(issued, "app_user-recette.key.old"))
+            self.next_second()
             rc, _, err = self.run_clean("pki", "issue-client", "--env", "recette", "--dir", d, "--user", "app_user",
                                         "--days", "90", "--ocsp-url", url)
             self.assertEqual(rc, 0, err)
             self.nudge(url, env_dir, client_cert)
             rc, out, err = self.run_clean("doctor", "--json", "--profile", profile, "--env", "recette")
             self.assertEqual(rc, 0, out + err)
+            self.next_second()
             rc, _, err = self.run_clean("pki", "revoke", "--env", "recette", "--dir", d, "--cert", server_cert)
             self.assertEqual(rc, 0, err)
             self.nudge(url, env_dir, server_cert)
