@@ -238,6 +238,9 @@ std::string index_txt(const json& index) {
     std::string out;
     for (const auto& i : index["issued"]) {
         const std::string serial = normalize_serial(i["serial"].get<std::string>());
+        // `openssl ocsp` looks a serial up as BN_bn2hex writes it: whole bytes, so a leading
+        // zero stays ("0A1B…"); the stripped form would answer "unknown" for one serial in 8.
+        const std::string listed = serial.size() % 2 ? "0" + serial : serial;
         std::string revoked;
         for (const auto& r : index["revoked"]) {
             if (normalize_serial(r["serial"].get<std::string>()) == serial) {
@@ -245,7 +248,7 @@ std::string index_txt(const json& index) {
             }
         }
         out += (revoked.empty() ? "V\t" : "R\t") + index_date(i["not_after"].get<std::string>()) + "\t" + revoked +
-               "\t" + serial + "\tunknown\t" + i["subject"].get<std::string>() + "\n";
+               "\t" + listed + "\tunknown\t" + i["subject"].get<std::string>() + "\n";
     }
     return out;
 }

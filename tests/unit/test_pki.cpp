@@ -96,6 +96,20 @@ ChildRun run_without_tty(Body body, unsigned timeout_seconds) {
     return r;
 }
 
+// The stock `openssl ocsp` without a network: a request for `cert` to a file, answered from the
+// CA's index.txt and signed by the delegated responder, then verified against the CA. Returns
+// what the last command printed ("<cert>: good" / "revoked" / "unknown", "Response verify OK").
+std::string ask_stock_responder(const std::string& dir, const verrou::pki::Issued& ca,
+                                const verrou::pki::Issued& responder, const std::string& cert) {
+    const std::string req = dir + "/req.der", resp_der = dir + "/resp.der";
+    return sh("openssl ocsp -no_nonce -issuer " + ca.cert_path + " -cert " + cert + " -reqout " + req +
+              " && openssl ocsp -index " + dir + "/dev/index.txt -CA " + ca.cert_path + " -rsigner " +
+              responder.cert_path + " -rkey " + responder.key_path + " -reqin " + req + " -respout " + resp_der +
+              " && openssl ocsp -no_nonce -respin " + resp_der + " -issuer " + ca.cert_path + " -CAfile " +
+              ca.cert_path + " -cert " + cert)
+        .out;
+}
+
 mode_t mode_of(const std::string& path) {
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
@@ -292,17 +306,7 @@ TEST_CASE("pki: OCSP — AIA URL, delegated responder, index.txt that openssl oc
     CHECK(contains(lines, "V\t"));
     CHECK(contains(lines, "\t\t" + cli.serial_hex + "\tunknown\t/CN=app_user-dev\n"));
 
-    // The stock `openssl ocsp` without a network: request to a file, answered from index.txt
-    // and signed by the delegated responder, then verified against the CA.
-    const auto ask = [&](const std::string& cert) {
-        const std::string req = t.dir + "/req.der", resp_der = t.dir + "/resp.der";
-        return sh("openssl ocsp -no_nonce -issuer " + ca.cert_path + " -cert " + cert + " -reqout " + req +
-                  " && openssl ocsp -index " + index + " -CA " + ca.cert_path + " -rsigner " + resp.cert_path +
-                  " -rkey " + resp.key_path + " -reqin " + req + " -respout " + resp_der +
-                  " && openssl ocsp -no_nonce -respin " + resp_der + " -issuer " + ca.cert_path + " -CAfile " +
-                  ca.cert_path + " -cert " + cert)
-            .out;
-    };
+    const auto ask = [&](const std::string& cert) { return ask_stock_responder(t.dir, ca, resp, cert); };
     const auto good = ask(cli.cert_path);
     CHECK_MESSAGE(contains(good, "Response verify OK"), good);
     CHECK_MESSAGE(contains(good, cli.cert_path + ": good"), good);
@@ -318,6 +322,43 @@ TEST_CASE("pki: OCSP — AIA URL, delegated responder, index.txt that openssl oc
     fs::remove(index);
     verrou::pki::generate_crl(t.dir, "dev");
     CHECK(contains(ask(cli.cert_path), cli.cert_path + ": revoked"));
+}
+
+// Random serials start with a zero nibble one time in eight; openssl lists and looks them up
+// as whole bytes ("0A1B…"). Here the serial is chosen, so the case is met on every run.
+TEST_CASE("pki: index.txt lists a serial with a leading zero nibble as openssl ocsp looks it up") {
+    TempDir t;
+    const auto ca = verrou::pki::init_ca(t.dir, "dev");
+    const auto resp = verrou::pki::issue_ocsp_responder(t.dir, "dev");
+    const std::string serial = "0A0102030405060708090A0B0C0D0E0F";
+    const std::string key = t.dir + "/z.key", csr = t.dir + "/z.csr", cert = t.dir + "/z.crt";
+    const auto made = sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=zero-dev"
+                         " -keyout " + key + " -out " + csr + " && openssl x509 -req -in " + csr + " -CA " +
+                         ca.cert_path + " -CAkey " + ca.key_path + " -set_serial 0x" + serial +
+                         " -days 30 -out " + cert);
+    REQUIRE_MESSAGE(made.status == 0, made.out);
+    const auto info = verrou::inspect_certificate(cert);
+    REQUIRE(info.serial_hex == serial);
+
+    // Recorded in index.json as verrou records what it issues, then index.txt derived from it.
+    const std::string index_json = t.dir + "/dev/index.json";
+    std::string text = sh("cat " + index_json).out;
+    const auto issued = text.find("\"issued\"");
+    REQUIRE(issued != std::string::npos);
+    const auto open = text.find('[', issued);
+    REQUIRE(open != std::string::npos);
+    const bool empty = text.find_first_not_of(" \n\t", open + 1) == text.find(']', open);
+    text.insert(open + 1, "{\"serial\":\"" + serial + "\",\"subject\":\"/CN=zero-dev\",\"not_after\":\"" +
+                              info.not_after + "\",\"cert\":\"" + cert + "\"}" + (empty ? "" : ","));
+    std::ofstream(index_json, std::ios::trunc) << text;
+    verrou::pki::generate_crl(t.dir, "dev");
+    CHECK(contains(sh("cat " + t.dir + "/dev/index.txt").out, "\t\t" + serial + "\tunknown\t/CN=zero-dev\n"));
+
+    const auto good = ask_stock_responder(t.dir, ca, resp, cert);
+    CHECK_MESSAGE(contains(good, cert + ": good"), good);
+    verrou::pki::revoke_serial(t.dir, "dev", "a0102030405060708090a0b0c0d0e0f");  // odd length, lower case
+    const auto revoked = ask_stock_responder(t.dir, ca, resp, cert);
+    CHECK_MESSAGE(contains(revoked, cert + ": revoked"), revoked);
 }
 
 TEST_CASE("pki: a bad --ocsp-url is refused before anything is written") {
