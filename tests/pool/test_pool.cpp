@@ -14,6 +14,7 @@
 
 #include "db/bed_profile.hpp"
 #include "db/private_server.hpp"
+#include "error_of.hpp"
 #include "tls/x509.hpp"
 #include "verrou/connection.hpp"
 #include "verrou/pool.hpp"
@@ -21,23 +22,13 @@
 using namespace verrou;
 using verrou::test::bed_profile;
 using verrou::test::PrivateServer;
+using verrou::test::error_of;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
 
 std::string connection_id(Connection& c) { return c.query("SELECT CONNECTION_ID()").rows.at(0).at(0).value(); }
-
-template <typename F>
-Error failure_of(F&& call) {
-    try {
-        call();
-    } catch (const Error& e) {
-        return e;
-    }
-    FAIL("the call succeeded although it should have failed");
-    return Error(Code::Internal, "unreachable");
-}
 
 void wait_until(const std::function<bool()>& done) {
     for (int i = 0; i < 3000 && !done(); ++i) std::this_thread::sleep_for(milliseconds(5));
@@ -73,7 +64,7 @@ TEST_CASE("pool: a warm connection is reused, and release resets the session") {
         CHECK(connection_id(*c) == first);  // the same session, reset
         CHECK_FALSE(c->in_transaction());
         CHECK_FALSE(c->query("SELECT @pool_var").rows.at(0).at(0).has_value());
-        const Error gone = failure_of([&] { c->query("SELECT * FROM pool_temp"); });
+        const Error gone = error_of([&] { c->query("SELECT * FROM pool_temp"); });
         CHECK(gone.code() == Code::QueryError);
         CHECK(std::string(gone.what()).find("pool_temp") != std::string::npos);
     }
@@ -86,7 +77,7 @@ TEST_CASE("pool: exhaustion is POOL_TIMEOUT within the deadline, and says why") 
     Pool::Lease a = pool.acquire();
     Pool::Lease b = pool.acquire();
     const auto start = Clock::now();
-    const Error e = failure_of([&] { pool.acquire(milliseconds(300)); });
+    const Error e = error_of([&] { pool.acquire(milliseconds(300)); });
     const auto waited = Clock::now() - start;
     CHECK(e.code() == Code::PoolTimeout);
     CHECK(e.layer() == Layer::Server);
@@ -159,7 +150,7 @@ TEST_CASE("pool: a frozen server fails acquire within its deadline, and the pool
     pool.acquire().release();
     server.freeze();
     const auto start = Clock::now();
-    const Error e = failure_of([&] { pool.acquire(milliseconds(1000)); });
+    const Error e = error_of([&] { pool.acquire(milliseconds(1000)); });
     const auto waited = Clock::now() - start;
     CAPTURE(e.what());
     CHECK((e.code() == Code::PoolTimeout || e.layer() == Layer::Network || e.code() == Code::TlsHandshake));
@@ -226,7 +217,7 @@ TEST_CASE("pool: close refuses waiting and later callers, and closes leases when
     pool->close();
     waiter.join();
     CHECK(code == static_cast<int>(Code::PoolClosed));
-    CHECK(failure_of([&] { pool->acquire(); }).code() == Code::PoolClosed);
+    CHECK(error_of([&] { pool->acquire(); }).code() == Code::PoolClosed);
     CHECK(held->query("SELECT 1").rows.size() == 1);  // a lease stays usable until released
     pool.reset();                                     // the pool object may even be gone
     held.release();
@@ -280,7 +271,7 @@ TEST_CASE("pool: every connection comes from the connector, which may be replace
     // A connector that fails: its error reaches the caller as is, and the slot is given back.
     Profile p = bed_profile();
     Pool failing(p, 1, [](const Profile&) -> Connection { throw Error(Code::NetworkRefused, "no node answered"); });
-    const Error e = failure_of([&] { failing.acquire(milliseconds(200)); });
+    const Error e = error_of([&] { failing.acquire(milliseconds(200)); });
     CHECK(e.code() == Code::NetworkRefused);
     CHECK(failing.stats().size == 0);
     CHECK(failing.stats().failed_creations == 1);

@@ -2,6 +2,7 @@
 // certificate or a responder may hand them over. Fuzzed by tests/fuzz/fuzz_ocsp_wire.cpp.
 #include <doctest/doctest.h>
 
+#include "error_of.hpp"
 #include "ocsp/wire.hpp"
 #include "platform/utf8.hpp"
 
@@ -12,15 +13,7 @@ namespace {
 
 const std::string kWho = "server certificate '/CN=db' (serial 1A2B)";
 
-Error error_of(auto&& call) {
-    try {
-        call();
-    } catch (const Error& e) {
-        return e;
-    }
-    FAIL("no error");
-    return Error(Code::Internal, "unreachable");
-}
+using verrou::test::error_of;
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "error_of.hpp"
 #include "verrou/error.hpp"
 
 namespace profile_test {
@@ -42,18 +43,7 @@ private:
     std::filesystem::path path_;
 };
 
-/// Runs `f`, which must throw verrou::Error; returns it (fails the test otherwise).
-inline verrou::Error error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const verrou::Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        FAIL("expected verrou::Error, got std::exception: " << e.what());
-    }
-    FAIL("expected verrou::Error, nothing was thrown");
-    return verrou::Error(verrou::Code::Ok, "");
-}
+using verrou::test::error_of;
 
 inline bool contains(std::string_view hay, std::string_view needle) {
     return hay.find(needle) != std::string_view::npos;
