@@ -22,36 +22,21 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "verrou/encryption.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Contender;
+using bench::median;
 
-struct Contender {
-    std::string name;
-    std::function<void()> run;
-    std::vector<double> ms;
-};
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+
 
 volatile std::size_t g_sink;
 
 void race(const std::string& title, std::vector<Contender>& cs, int rounds, std::size_t ops, std::size_t bytes) {
-    for (auto& c : cs) c.run();  // warm-up
-    for (int r = 0; r < rounds; ++r) {
-        for (std::size_t k = 0; k < cs.size(); ++k) {
-            Contender& c = cs[(k + static_cast<std::size_t>(r)) % cs.size()];
-            const auto t0 = Clock::now();
-            c.run();
-            c.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        }
-    }
+    bench::run_interleaved(cs, rounds);
     const double base = median(cs.back().ms);
     std::printf("\n#### %s (%d rounds of %zu encrypt+decrypt, median)\n\n"
                 "| implementation | median ms | values/s | MB/s | throughput vs %s |\n|---|---:|---:|---:|---:|\n",

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "verrou/connection.hpp"
 #include "verrou/login.hpp"
 #include "verrou/password.hpp"
@@ -25,12 +26,10 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Contender;
+using bench::median;
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+
 
 verrou::Profile bed_profile(const std::string& bed) {
     const std::string path = bed + "/bench-login-profile.ini";
@@ -103,11 +102,6 @@ int main(int argc, char** argv) {
         const std::string select = "SELECT `password_hash` FROM `" + s.users_table + "` WHERE `login` = ?";
         if (verrou::login(c, hasher, strict, "locked", "wrong", "bench").verdict != verrou::LoginVerdict::Denied) return 1;
 
-        struct Contender {
-            const char* name;
-            std::function<void()> run;
-            std::vector<double> ms;
-        };
         auto expect = [](verrou::LoginVerdict got, verrou::LoginVerdict want) {
             if (got != want) {
                 std::fprintf(stderr, "unexpected verdict %s\n", std::string(verrou::login_verdict_name(got)).c_str());
@@ -125,20 +119,12 @@ int main(int argc, char** argv) {
         cs.push_back({"login throttled", [&] { expect(verrou::login(c, hasher, strict, "locked", pw, "bench").verdict, verrou::LoginVerdict::Throttled); }, {}});
         cs.push_back({"SELECT alone (1 statement)", [&] { (void)c.query(select, {std::string("bench")}); }, {}});
 
-        for (auto& k : cs) k.run();  // warm-up (dummy hash, page cache, guard rows)
-        for (int i = 0; i < rounds; ++i) {
-            for (std::size_t j = 0; j < cs.size(); ++j) {
-                Contender& k = cs[(j + static_cast<std::size_t>(i)) % cs.size()];  // rotating order
-                const auto t0 = Clock::now();
-                k.run();
-                k.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-            }
-        }
+        bench::run_interleaved(cs, rounds);  // the warm-up fills the dummy hash, page cache and guard rows
         std::printf("rounds: %d (alternating, rotating order); policy argon2id m=%u t=%u p=%u\n\n", rounds,
                     hasher.policy().argon2_memory_kib, hasher.policy().argon2_iterations, hasher.policy().argon2_parallelism);
         std::printf("| contender | median ms | round trips per call |\n|---|---:|---:|\n");
         for (auto& k : cs) {
-            std::printf("| %s | %.3f | %lld |\n", k.name, median(k.ms), round_trips_of(c, k.run));
+            std::printf("| %s | %.3f | %lld |\n", k.name.c_str(), median(k.ms), round_trips_of(c, k.run));
         }
         const double granted = median(cs[0].ms), base = median(cs[1].ms), denied = median(cs[2].ms),
                      unknown = median(cs[3].ms), throttled = median(cs[4].ms), one = median(cs[5].ms);

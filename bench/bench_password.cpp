@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "password/kdf.hpp"
 #include "password/pbkdf2_fast.hpp"
 
@@ -30,32 +31,16 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Contender;
+using bench::median;
 
-struct Contender {
-    std::string name;
-    std::function<void()> run;
-    std::vector<double> ms;
-};
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+
 
 volatile unsigned char g_sink;
 
 void race(const char* title, std::vector<Contender>& cs, int rounds) {
-    for (auto& c : cs) c.run();  // warm-up (page faults, CPU frequency, lazy init)
-    for (int r = 0; r < rounds; ++r) {
-        for (std::size_t k = 0; k < cs.size(); ++k) {
-            Contender& c = cs[(k + static_cast<std::size_t>(r)) % cs.size()];
-            const auto t0 = Clock::now();
-            c.run();
-            c.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        }
-    }
+    bench::run_interleaved(cs, rounds);
     const double base = median(cs.back().ms);
     std::printf("\n### %s (%d rounds, median)\n\n| implementation | median ms | min ms | ratio to %s |\n|---|---:|---:|---:|\n",
                 title, rounds, cs.back().name.c_str());

@@ -1,8 +1,10 @@
-// bench/bench_support.hpp — what the benchmarks that run against a test bed share: reading
-// the bed's KEY=VALUE files, a whole file, and the median and percentiles of timings.
+// bench/bench_support.hpp — what the benchmarks share: reading a test bed's KEY=VALUE files and
+// a whole file, contenders timed in interleaved rounds, and the median and percentiles of timings.
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -49,6 +51,28 @@ inline double percentile(std::vector<double> v, double p) {
     const auto lo = static_cast<std::size_t>(rank);
     const std::size_t hi = std::min(lo + 1, v.size() - 1);
     return v[lo] + (rank - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+/// One way of doing the work being compared, and its timings in milliseconds.
+struct Contender {
+    std::string name;
+    std::function<void()> run;
+    std::vector<double> ms;
+};
+
+/// One warm-up call each (page faults, CPU frequency, lazy initialisation), then `rounds`
+/// rounds in which every contender runs once, the order rotating by one each round: a slow
+/// spell of a shared machine falls on all of them, and none always follows the same neighbour.
+inline void run_interleaved(std::vector<Contender>& contenders, int rounds) {
+    for (auto& c : contenders) c.run();
+    for (int r = 0; r < rounds; ++r) {
+        for (std::size_t k = 0; k < contenders.size(); ++k) {
+            Contender& c = contenders[(k + static_cast<std::size_t>(r)) % contenders.size()];
+            const auto t0 = std::chrono::steady_clock::now();
+            c.run();
+            c.ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+    }
 }
 
 }  // namespace bench

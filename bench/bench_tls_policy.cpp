@@ -11,17 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "tls/policy.hpp"
 #include "verrou/profile.hpp"
 
 namespace {
 
+using bench::median;
+
 using Clock = std::chrono::steady_clock;
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 template <typename F>
 double micros(F&& f, int reps) {
