@@ -5,8 +5,6 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$repo/build-bench}
 runs=${2:-5}
-bed=$(mktemp -d /tmp/verrou-bench.XXXXXX)
-trap 'bash "$repo/tests/testbed/testbed.sh" down "$bed" > /dev/null 2>&1; rm -rf "$bed"' EXIT
-bash "$repo/tests/testbed/testbed.sh" up "$bed" > /dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
 bash "$repo/tests/testbed/cluster.sh" up "$bed" 3
 "$build/bench/bench_failover" "$bed" "$runs"

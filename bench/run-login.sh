@@ -5,7 +5,5 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$repo/build-bench}
 rounds=${2:-51}
-bed=$(mktemp -d /tmp/verrou-bench.XXXXXX)
-trap 'bash "$repo/tests/testbed/testbed.sh" down "$bed" > /dev/null 2>&1; rm -rf "$bed"' EXIT
-bash "$repo/tests/testbed/testbed.sh" up "$bed" > /dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
 "$build/bench/bench_login" "$bed" "$rounds"

@@ -10,17 +10,13 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$repo/build-bench}
 rounds=${2:-200}
 cold_rounds=${3:-20}
-bed=$(mktemp -d /tmp/verrou-bench.XXXXXX)
-cleanup() {
+bench_cleanup_extra() {
   # The bench stops its responder itself; should it die first, end that responder by its pid
-  # (found by this bed's own, unique path), then the bed's servers.
+  # (found by this bed's own, unique path) before the bed's servers go down.
   local pid
   for pid in $(pgrep -f -- "$bed/ocsp-bench/" || true); do kill "$pid" 2> /dev/null || true; done
-  bash "$repo/tests/testbed/testbed.sh" down "$bed" > /dev/null 2>&1
-  rm -rf "$bed"
 }
-trap cleanup EXIT
-bash "$repo/tests/testbed/testbed.sh" up "$bed" > /dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ${BENCH_WRAPPER:-} "$build/bench/bench_ocsp" "$bed" "$rounds" "$cold_rounds"
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
