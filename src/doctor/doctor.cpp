@@ -1,7 +1,7 @@
 // run_doctor: walks profile → secrets → certificates → dns → tcp → tls → revocation → auth
 // and records one DoctorStep per layer. Each step turns the verrou::Error of the layer below
-// it into a status + cause + hint; the first FAILED step stops the walk (later steps stay SKIPPED) so
-// the report always names one root cause rather than a cascade of consequences.
+// it into a status + cause + hint; the first FAILED step stops the walk (later steps stay
+// SKIPPED) so the report always names one root cause rather than a cascade of consequences.
 #include "verrou/doctor.hpp"
 
 #include "platform/sockets.hpp"  // first: Windows headers before OpenSSL's (see there)

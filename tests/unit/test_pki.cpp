@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "verrou/certificate.hpp"
 #include "verrou/error.hpp"
 #include "verrou/pki.hpp"
@@ -342,15 +344,10 @@ TEST_CASE("pki: index.txt lists a serial with a leading zero nibble as openssl o
 
     // Recorded in index.json as verrou records what it issues, then index.txt derived from it.
     const std::string index_json = t.dir + "/dev/index.json";
-    std::string text = sh("cat " + index_json).out;
-    const auto issued = text.find("\"issued\"");
-    REQUIRE(issued != std::string::npos);
-    const auto open = text.find('[', issued);
-    REQUIRE(open != std::string::npos);
-    const bool empty = text.find_first_not_of(" \n\t", open + 1) == text.find(']', open);
-    text.insert(open + 1, "{\"serial\":\"" + serial + "\",\"subject\":\"/CN=zero-dev\",\"not_after\":\"" +
-                              info.not_after + "\",\"cert\":\"" + cert + "\"}" + (empty ? "" : ","));
-    std::ofstream(index_json, std::ios::trunc) << text;
+    auto index = nlohmann::json::parse(std::ifstream(index_json));
+    index["issued"].push_back(
+        {{"serial", serial}, {"subject", "/CN=zero-dev"}, {"not_after", info.not_after}, {"cert", cert}});
+    std::ofstream(index_json, std::ios::trunc) << index.dump();
     verrou::pki::generate_crl(t.dir, "dev");
     CHECK(contains(sh("cat " + t.dir + "/dev/index.txt").out, "\t\t" + serial + "\tunknown\t/CN=zero-dev\n"));
 
